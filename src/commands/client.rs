@@ -1,0 +1,104 @@
+//! What the engine knows about a client: Redis's `client` struct minus
+//! the socket and buffers, which stay in the event loop.
+
+use crate::protocol::ReplyBuffer;
+use std::borrow::Cow;
+
+/// One client's state as commands see it.
+pub struct ClientState {
+    /// Unique, increasing id (CLIENT ID).
+    pub id: u64,
+    /// Selected database (SELECT).
+    pub db: usize,
+    /// CLIENT SETNAME; empty when unset.
+    pub name: Vec<u8>,
+    /// CLIENT SETINFO LIB-NAME / LIB-VER.
+    pub lib_name: Vec<u8>,
+    pub lib_ver: Vec<u8>,
+    /// Peer and local addresses, `ip:port`.
+    pub addr: String,
+    pub laddr: String,
+    pub created_ms: i64,
+    /// Last time the client sent something (for idle time and `timeout`).
+    pub last_interaction_ms: i64,
+    pub authenticated: bool,
+    /// Close the connection once pending replies are written (QUIT,
+    /// protocol errors, CLIENT KILL of oneself).
+    pub close_after_reply: bool,
+    /// CLIENT REPLY OFF.
+    pub reply_off: bool,
+    /// CLIENT REPLY SKIP: the next command's reply is dropped...
+    pub reply_skip_next: bool,
+    /// ...which is this one.
+    pub reply_skip: bool,
+    /// Name of the last command run (CLIENT LIST `cmd=`).
+    pub last_cmd: Cow<'static, str>,
+}
+
+impl ClientState {
+    pub fn new(id: u64, addr: String, laddr: String, now_ms: i64) -> ClientState {
+        ClientState {
+            id,
+            db: 0,
+            name: Vec::new(),
+            lib_name: Vec::new(),
+            lib_ver: Vec::new(),
+            addr,
+            laddr,
+            created_ms: now_ms,
+            last_interaction_ms: now_ms,
+            authenticated: false,
+            close_after_reply: false,
+            reply_off: false,
+            reply_skip_next: false,
+            reply_skip: false,
+            last_cmd: Cow::Borrowed("NULL"),
+        }
+    }
+}
+
+/// Facts about a client's connection that only the event loop knows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConnInfo {
+    pub fd: i32,
+    /// Bytes in the query buffer, and its free capacity.
+    pub qbuf: usize,
+    pub qbuf_free: usize,
+    /// Bytes of arguments of a partly received command.
+    pub argv_mem: usize,
+    /// Readiness the loop waits for: "r" or "rw".
+    pub events: &'static str,
+}
+
+/// The engine's view of the other connected clients, provided by the
+/// event loop (CLIENT LIST, CLIENT KILL, INFO clients).
+pub trait Clients {
+    /// Connected clients, the caller included.
+    fn count(&self) -> usize;
+    /// Calls `f` for every client other than the caller.
+    fn for_each_other(&self, f: &mut dyn FnMut(&ClientState, &ReplyBuffer, &ConnInfo));
+    /// The caller's own connection facts.
+    fn current_conn(&self) -> ConnInfo;
+    /// Closes every other client for which `pred` holds; returns how many.
+    fn kill(&mut self, pred: &mut dyn FnMut(&ClientState, &ConnInfo) -> bool) -> usize;
+}
+
+/// No other clients: for running the engine without a network.
+pub struct NoClients;
+
+impl Clients for NoClients {
+    fn count(&self) -> usize {
+        1
+    }
+    fn for_each_other(&self, _: &mut dyn FnMut(&ClientState, &ReplyBuffer, &ConnInfo)) {}
+    fn current_conn(&self) -> ConnInfo {
+        ConnInfo {
+            fd: -1,
+            events: "r",
+            ..ConnInfo::default()
+        }
+    }
+    fn kill(&mut self, _: &mut dyn FnMut(&ClientState, &ConnInfo) -> bool) -> usize {
+        0
+    }
+}

@@ -1,0 +1,119 @@
+//! CONFIG GET, SET, RESETSTAT and HELP, over the directive table in
+//! crate::config.
+
+use super::table::{Command, Group, acl, flag};
+use super::{CmdError, CmdResult, Ctx, text};
+use bytes::Bytes;
+
+const ADMIN: u32 = flag::ADMIN | flag::NOSCRIPT | flag::LOADING | flag::STALE;
+const ADMIN_ACL: u32 = acl::ADMIN | acl::SLOW | acl::DANGEROUS;
+
+static SUBCOMMANDS: &[Command] = &[
+    Command::new("get", -3, config_get)
+        .flags(ADMIN)
+        .acl(ADMIN_ACL)
+        .doc(
+            Group::Server,
+            "2.0.0",
+            "O(N) when N is the number of configuration parameters provided",
+            "Returns the values of configuration directives.",
+        ),
+    Command::new("set", -4, config_set)
+        .flags(ADMIN | flag::MAY_REPLICATE)
+        .acl(ADMIN_ACL)
+        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
+        .doc(
+            Group::Server,
+            "2.0.0",
+            "O(N) when N is the number of configuration parameters provided",
+            "Sets configuration directives at run time.",
+        ),
+    Command::new("resetstat", 2, config_resetstat)
+        .flags(ADMIN)
+        .acl(ADMIN_ACL)
+        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
+        .doc(
+            Group::Server,
+            "2.0.0",
+            "O(1)",
+            "Resets the server's statistics.",
+        ),
+    Command::new("help", 2, config_help)
+        .flags(flag::LOADING | flag::STALE)
+        .acl(acl::SLOW)
+        .doc(
+            Group::Server,
+            "5.0.0",
+            "O(1)",
+            "Lists the CONFIG subcommands.",
+        ),
+];
+
+pub static COMMANDS: &[Command] = &[Command::container("config", -2, SUBCOMMANDS)
+    .acl(acl::SLOW)
+    .doc(
+        Group::Server,
+        "2.0.0",
+        "Depends on subcommand.",
+        "A container for configuration commands.",
+    )];
+
+fn config_get(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let patterns: Vec<String> = args[2..].iter().map(|a| text(a).into_owned()).collect();
+    let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+    let pairs = ctx.engine.config.config_get(&patterns);
+    ctx.reply.map(pairs.len());
+    for (name, value) in pairs {
+        ctx.reply.bulk(name.as_bytes());
+        ctx.reply.bulk(value.as_bytes());
+    }
+    Ok(())
+}
+
+fn config_set(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    if !args.len().is_multiple_of(2) {
+        return Err(CmdError::arity("config|set"));
+    }
+    let owned: Vec<(String, String)> = args[2..]
+        .chunks(2)
+        .map(|p| (text(&p[0]).into_owned(), text(&p[1]).into_owned()))
+        .collect();
+    let pairs: Vec<(&str, &str)> = owned
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    ctx.engine
+        .config
+        .config_set(&pairs)
+        .map_err(CmdError::msg)?;
+    ctx.reply.ok();
+    Ok(())
+}
+
+fn config_resetstat(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
+    let engine = &mut *ctx.engine;
+    let samples = std::mem::take(&mut engine.stats.ops_samples);
+    engine.stats = super::Stats {
+        ops_samples: samples,
+        ..Default::default()
+    };
+    engine.keyspace.reset_stats();
+    ctx.reply.ok();
+    Ok(())
+}
+
+fn config_help(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
+    super::server::reply_help(
+        ctx,
+        "CONFIG",
+        &[
+            "GET <pattern>",
+            "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>",
+            "    Set the configuration <directive> to <value>.",
+            "RESETSTAT",
+            "    Reset statistics reported by the INFO command.",
+        ],
+    );
+    Ok(())
+}

@@ -1,0 +1,269 @@
+//! Connection commands: PING, ECHO, QUIT, SELECT, SWAPDB, RESET, HELLO,
+//! AUTH.
+
+use super::table::{Command, Group, acl, flag};
+use super::{CmdError, CmdResult, Ctx, is};
+use bytes::Bytes;
+
+const CONN: u32 = acl::CONNECTION;
+
+pub static COMMANDS: &[Command] = &[
+    Command::new("ping", -1, ping)
+        .flags(flag::FAST | flag::SENTINEL)
+        .acl(acl::FAST | CONN)
+        .tips(&["request_policy:all_shards", "response_policy:all_succeeded"])
+        .doc(
+            Group::Connection,
+            "1.0.0",
+            "O(1)",
+            "Checks that the server is alive.",
+        ),
+    Command::new("echo", 2, echo)
+        .flags(flag::FAST)
+        .acl(acl::FAST | CONN)
+        .doc(
+            Group::Connection,
+            "1.0.0",
+            "O(1)",
+            "Replies with its argument.",
+        ),
+    Command::new("quit", -1, quit)
+        .flags(
+            flag::ALLOW_BUSY
+                | flag::NOSCRIPT
+                | flag::LOADING
+                | flag::STALE
+                | flag::FAST
+                | flag::NO_AUTH,
+        )
+        .acl(acl::FAST | CONN)
+        .doc(
+            Group::Connection,
+            "1.0.0",
+            "O(1)",
+            "Closes the connection once the reply is sent.",
+        ),
+    Command::new("select", 2, select)
+        .flags(flag::LOADING | flag::STALE | flag::FAST)
+        .acl(acl::FAST | CONN)
+        .doc(
+            Group::Connection,
+            "1.0.0",
+            "O(1)",
+            "Switches the client to another database.",
+        ),
+    Command::new("swapdb", 3, swapdb)
+        .flags(flag::WRITE | flag::FAST)
+        .acl(acl::KEYSPACE | acl::WRITE | acl::FAST | acl::DANGEROUS)
+        .doc(
+            Group::Server,
+            "4.0.0",
+            "O(N)",
+            "Exchanges the contents of two databases.",
+        ),
+    Command::new("reset", 1, reset)
+        .flags(
+            flag::NOSCRIPT
+                | flag::LOADING
+                | flag::STALE
+                | flag::FAST
+                | flag::NO_AUTH
+                | flag::ALLOW_BUSY,
+        )
+        .acl(acl::FAST | CONN)
+        .doc(
+            Group::Connection,
+            "6.2.0",
+            "O(1)",
+            "Resets the connection to its initial state.",
+        ),
+    Command::new("hello", -1, hello)
+        .flags(
+            flag::NOSCRIPT
+                | flag::LOADING
+                | flag::STALE
+                | flag::FAST
+                | flag::NO_AUTH
+                | flag::SENTINEL
+                | flag::ALLOW_BUSY,
+        )
+        .acl(acl::FAST | CONN)
+        .doc(
+            Group::Connection,
+            "6.0.0",
+            "O(1)",
+            "Handshakes: chooses the protocol, optionally authenticates and names the client.",
+        ),
+    Command::new("auth", -2, auth)
+        .flags(
+            flag::NOSCRIPT
+                | flag::LOADING
+                | flag::STALE
+                | flag::FAST
+                | flag::NO_AUTH
+                | flag::SENTINEL
+                | flag::ALLOW_BUSY,
+        )
+        .acl(acl::FAST | CONN)
+        .doc(
+            Group::Connection,
+            "1.0.0",
+            "O(N) where N is the number of passwords defined for the user",
+            "Authenticates the connection.",
+        ),
+];
+
+fn ping(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    match args {
+        [_] => ctx.reply.simple("PONG"),
+        [_, msg] => ctx.reply.bulk(msg),
+        _ => return Err(CmdError::arity("ping")),
+    }
+    Ok(())
+}
+
+fn echo(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    ctx.reply.bulk(&args[1]);
+    Ok(())
+}
+
+fn quit(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
+    ctx.reply.ok();
+    ctx.client.close_after_reply = true;
+    Ok(())
+}
+
+/// A database index argument as Redis's getIntFromObjectOrReply reads it.
+fn db_index(ctx: &Ctx, arg: &[u8], not_int: &'static str) -> Result<usize, CmdError> {
+    let n = crate::util::parse_i64(arg)
+        .filter(|n| i32::try_from(*n).is_ok())
+        .ok_or(CmdError::text(not_int))?;
+    usize::try_from(n)
+        .ok()
+        .filter(|&i| i < ctx.engine.keyspace.dbs.len())
+        .ok_or(CmdError::DB_INDEX)
+}
+
+fn select(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let idx = db_index(ctx, &args[1], "ERR value is not an integer or out of range")?;
+    ctx.client.db = idx;
+    ctx.reply.ok();
+    Ok(())
+}
+
+fn swapdb(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let a = db_index(ctx, &args[1], "ERR invalid first DB index")?;
+    let b = db_index(ctx, &args[2], "ERR invalid second DB index")?;
+    ctx.engine.keyspace.dbs.swap(a, b);
+    ctx.dirty(1);
+    ctx.reply.ok();
+    Ok(())
+}
+
+fn reset(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
+    let c = &mut *ctx.client;
+    c.db = 0;
+    c.name.clear();
+    c.reply_off = false;
+    c.reply_skip_next = false;
+    c.authenticated = ctx.engine.config.requirepass.is_empty();
+    ctx.reply.proto = crate::protocol::Protocol::Resp2;
+    ctx.reply.simple("RESET");
+    Ok(())
+}
+
+/// Checks a username/password pair against the default user (ferredis has
+/// no ACL users beyond it).
+fn check_password(ctx: &Ctx, user: &[u8], pass: &[u8]) -> bool {
+    let required = ctx.engine.config.requirepass.as_bytes();
+    user == b"default" && (required.is_empty() || required == pass)
+}
+
+fn auth(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let (user, pass): (&[u8], &[u8]) = match args {
+        [_, pass] => {
+            if ctx.engine.config.requirepass.is_empty() {
+                return Err(CmdError::text(
+                    "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
+                ));
+            }
+            (b"default", pass)
+        }
+        [_, user, pass] => (user, pass),
+        _ => return Err(CmdError::SYNTAX),
+    };
+    if !check_password(ctx, user, pass) {
+        return Err(CmdError::text(
+            "WRONGPASS invalid username-password pair or user is disabled.",
+        ));
+    }
+    ctx.client.authenticated = true;
+    ctx.reply.ok();
+    Ok(())
+}
+
+fn hello(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let mut next = 1;
+    if let Some(v) = args.get(1) {
+        let ver = crate::util::parse_i64(v).ok_or(CmdError::text(
+            "ERR Protocol version is not an integer or out of range",
+        ))?;
+        // RESP3 replies are not implemented yet, so HELLO 3 is refused the
+        // way Redis refuses versions it does not speak.
+        if ver != 2 {
+            return Err(CmdError::text("NOPROTO unsupported protocol version"));
+        }
+        next = 2;
+    }
+    let mut credentials = None;
+    let mut name = None;
+    let mut j = next;
+    while j < args.len() {
+        let more = args.len() - 1 - j;
+        if is(&args[j], "auth") && more >= 2 {
+            credentials = Some((&args[j + 1], &args[j + 2]));
+            j += 3;
+        } else if is(&args[j], "setname") && more >= 1 {
+            name = Some(&args[j + 1]);
+            j += 2;
+        } else {
+            return Err(CmdError::msg(format!(
+                "ERR Syntax error in HELLO option '{}'",
+                super::c_str_prefix(&args[j], usize::MAX)
+            )));
+        }
+    }
+    if let Some((user, pass)) = credentials {
+        if !check_password(ctx, user, pass) {
+            return Err(CmdError::text(
+                "WRONGPASS invalid username-password pair or user is disabled.",
+            ));
+        }
+        ctx.client.authenticated = true;
+    }
+    if !ctx.client.authenticated && !ctx.engine.config.requirepass.is_empty() {
+        return Err(CmdError::text(
+            "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
+        ));
+    }
+    if let Some(name) = name {
+        super::cmd_client::set_name(ctx.client, name)?;
+    }
+    let r = &mut *ctx.reply;
+    r.map(7);
+    r.bulk(b"server");
+    r.bulk(b"redis");
+    r.bulk(b"version");
+    r.bulk(crate::REDIS_VERSION.as_bytes());
+    r.bulk(b"proto");
+    r.int(2);
+    r.bulk(b"id");
+    r.int(ctx.client.id as i64);
+    r.bulk(b"mode");
+    r.bulk(b"standalone");
+    r.bulk(b"role");
+    r.bulk(b"master");
+    r.bulk(b"modules");
+    r.array(0);
+    Ok(())
+}

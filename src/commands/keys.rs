@@ -1,0 +1,5 @@
+//! Generic key commands.
+
+use super::table::Command;
+
+pub static COMMANDS: &[Command] = &[];

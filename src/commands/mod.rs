@@ -1,0 +1,348 @@
+//! The command engine: takes a client's arguments, runs the command
+//! against the keyspace and writes the reply. It knows nothing about
+//! sockets; the event loop hands it a [`ClientState`], a [`ReplyBuffer`]
+//! and a view of the other clients ([`Clients`]), which is also how tests
+//! can drive it without a network.
+
+pub mod client;
+mod cmd_client;
+mod cmd_command;
+mod cmd_config;
+mod connection;
+mod keys;
+mod server;
+mod strings;
+pub mod table;
+
+pub use client::{ClientState, Clients, ConnInfo, NoClients};
+
+use crate::config::Config;
+use crate::db::{Db, Keyspace};
+use crate::protocol::ReplyBuffer;
+use bytes::Bytes;
+use std::borrow::Cow;
+use table::{CommandTable, LookupError, flag};
+
+/// A command's failure: the exact error reply Redis gives (code included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CmdError(pub Cow<'static, str>);
+
+impl CmdError {
+    pub const WRONG_TYPE: CmdError =
+        CmdError::text("WRONGTYPE Operation against a key holding the wrong kind of value");
+    pub const NOT_INTEGER: CmdError = CmdError::text("ERR value is not an integer or out of range");
+    pub const NOT_FLOAT: CmdError = CmdError::text("ERR value is not a valid float");
+    pub const SYNTAX: CmdError = CmdError::text("ERR syntax error");
+    pub const OVERFLOW: CmdError = CmdError::text("ERR increment or decrement would overflow");
+    pub const NO_SUCH_KEY: CmdError = CmdError::text("ERR no such key");
+    pub const DB_INDEX: CmdError = CmdError::text("ERR DB index is out of range");
+    pub const OUT_OF_RANGE: CmdError = CmdError::text("ERR index out of range");
+    pub const NO_AUTH: CmdError = CmdError::text("NOAUTH Authentication required.");
+
+    pub const fn text(s: &'static str) -> CmdError {
+        CmdError(Cow::Borrowed(s))
+    }
+
+    pub fn msg(s: String) -> CmdError {
+        CmdError(Cow::Owned(s))
+    }
+
+    /// `ERR wrong number of arguments for 'name' command`.
+    pub fn arity(full_name: &str) -> CmdError {
+        CmdError::msg(format!(
+            "ERR wrong number of arguments for '{full_name}' command"
+        ))
+    }
+
+    /// `ERR unknown subcommand 'x'. Try NAME HELP.`
+    pub fn unknown_subcommand(sub: &[u8], container: &str) -> CmdError {
+        CmdError::msg(format!(
+            "ERR unknown subcommand '{}'. Try {} HELP.",
+            c_str_prefix(sub, 128),
+            container.to_ascii_uppercase()
+        ))
+    }
+}
+
+/// What `%.Ns` prints of an argument: up to `max` bytes, stopping at a NUL.
+pub fn c_str_prefix(b: &[u8], max: usize) -> Cow<'_, str> {
+    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len()).min(max);
+    String::from_utf8_lossy(&b[..end])
+}
+
+pub type CmdResult = Result<(), CmdError>;
+
+/// How SHUTDOWN asked the server to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shutdown {
+    Default,
+    Save,
+    NoSave,
+}
+
+/// Server-wide counters reported by INFO.
+#[derive(Default)]
+pub struct Stats {
+    pub total_connections_received: u64,
+    pub total_commands_processed: u64,
+    pub rejected_connections: u64,
+    pub total_net_input_bytes: u64,
+    pub total_net_output_bytes: u64,
+    pub total_error_replies: u64,
+    pub expired_keys_active: u64,
+    /// Recent (time ms, commands processed) samples for instantaneous ops/sec.
+    pub ops_samples: std::collections::VecDeque<(i64, u64)>,
+}
+
+impl Stats {
+    /// Commands per second over the recent samples (instantaneous_ops_per_sec).
+    pub fn instantaneous_ops(&self) -> u64 {
+        match (self.ops_samples.front(), self.ops_samples.back()) {
+            (Some(&(t0, c0)), Some(&(t1, c1))) if t1 > t0 => (c1 - c0) * 1000 / (t1 - t0) as u64,
+            _ => 0,
+        }
+    }
+}
+
+/// Everything the commands operate on: the keyspace, the configuration,
+/// the statistics and the command table. Owned by the event loop's
+/// thread alone, so nothing here needs a lock.
+pub struct Engine {
+    pub keyspace: Keyspace,
+    pub config: Config,
+    pub stats: Stats,
+    pub commands: CommandTable,
+    pub rng: fastrand::Rng,
+    /// Unix ms at start-up, and a monotonic clock for uptime.
+    pub start_ms: i64,
+    pub started: std::time::Instant,
+    /// 40 hex characters identifying this run (INFO run_id).
+    pub run_id: String,
+    next_client_id: u64,
+    /// Set by SHUTDOWN; the event loop stops when it sees it.
+    pub shutdown: Option<Shutdown>,
+    /// Changes since the last save (INFO rdb_changes_since_last_save).
+    pub dirty: u64,
+    /// Where the active expire cycle resumes.
+    pub expire_next_db: usize,
+    /// Time of the last successful save (LASTSAVE).
+    pub lastsave: i64,
+    pub tcp_port: u16,
+}
+
+impl Engine {
+    pub fn new(config: Config) -> Engine {
+        let databases = usize::try_from(config.databases).unwrap_or(16);
+        let mut rng = fastrand::Rng::new();
+        let run_id: String = (0..40)
+            .map(|_| char::from_digit(rng.u32(..16), 16).unwrap_or('0'))
+            .collect();
+        let now = crate::util::now_ms();
+        Engine {
+            keyspace: Keyspace::new(databases),
+            tcp_port: u16::try_from(config.port).unwrap_or(0),
+            config,
+            stats: Stats::default(),
+            commands: CommandTable::new(&[
+                strings::COMMANDS,
+                keys::COMMANDS,
+                connection::COMMANDS,
+                server::COMMANDS,
+                cmd_client::COMMANDS,
+                cmd_config::COMMANDS,
+                cmd_command::COMMANDS,
+            ]),
+            rng,
+            start_ms: now,
+            started: std::time::Instant::now(),
+            run_id,
+            next_client_id: 1,
+            shutdown: None,
+            dirty: 0,
+            expire_next_db: 0,
+            lastsave: now / 1000,
+        }
+    }
+
+    /// A new client's state, with the next client id.
+    pub fn new_client(&mut self, addr: String, laddr: String, now_ms: i64) -> ClientState {
+        let id = self.next_client_id;
+        self.next_client_id += 1;
+        self.stats.total_connections_received += 1;
+        let mut client = ClientState::new(id, addr, laddr, now_ms);
+        // As Redis's default user: a client is authenticated from the start
+        // unless a password is required at the time it connects.
+        client.authenticated = self.config.requirepass.is_empty();
+        client
+    }
+
+    /// Runs one command for a client and writes its reply. Never fails:
+    /// every error becomes an error reply.
+    pub fn execute(
+        &mut self,
+        client: &mut ClientState,
+        reply: &mut ReplyBuffer,
+        clients: &mut dyn Clients,
+        args: &[Bytes],
+    ) {
+        reply.muted = client.reply_off || client.reply_skip;
+        let result = self.dispatch(client, reply, clients, args);
+        if let Err(e) = result {
+            reply.error(&e.0);
+        }
+        self.stats.total_error_replies += reply.take_error_count();
+        // CLIENT REPLY SKIP silences exactly the next command.
+        client.reply_skip = std::mem::take(&mut client.reply_skip_next);
+        reply.muted = client.reply_off || client.reply_skip;
+    }
+
+    fn dispatch(
+        &mut self,
+        client: &mut ClientState,
+        reply: &mut ReplyBuffer,
+        clients: &mut dyn Clients,
+        args: &[Bytes],
+    ) -> CmdResult {
+        let (cmd, parent) = match self.commands.lookup(args) {
+            Ok(found) => found,
+            Err(LookupError::UnknownSubcommand) => {
+                let container = String::from_utf8_lossy(&args[0]).into_owned();
+                return Err(CmdError::unknown_subcommand(&args[1], &container));
+            }
+            Err(LookupError::UnknownCommand) => return Err(unknown_command(args)),
+        };
+        if !cmd.arity_ok(args.len()) {
+            return Err(CmdError::arity(&table::full_name(cmd, parent)));
+        }
+        if !client.authenticated && !self.config.requirepass.is_empty() && !cmd.has(flag::NO_AUTH) {
+            return Err(CmdError::NO_AUTH);
+        }
+        self.stats.total_commands_processed += 1;
+        client.last_cmd = match parent {
+            Some(p) => Cow::Owned(table::full_name(cmd, Some(p))),
+            None => Cow::Borrowed(cmd.name),
+        };
+        let now_ms = crate::util::now_ms();
+        let mut ctx = Ctx {
+            engine: self,
+            client,
+            reply,
+            clients,
+            now_ms,
+        };
+        (cmd.handler)(&mut ctx, args)
+    }
+}
+
+/// `ERR unknown command 'foo', with args beginning with: 'a' 'b' ` built as
+/// Redis builds it: each argument quoted and cut so the list stays near
+/// 128 bytes, `%s` stopping at NUL bytes.
+fn unknown_command(args: &[Bytes]) -> CmdError {
+    let mut list = String::new();
+    for a in args.iter().skip(1) {
+        if list.len() >= 128 {
+            break;
+        }
+        let room = 128 - list.len();
+        list.push('\'');
+        list.push_str(&c_str_prefix(a, room));
+        list.push_str("' ");
+    }
+    let name = args
+        .first()
+        .map(|a| c_str_prefix(a, 128))
+        .unwrap_or_default();
+    CmdError::msg(format!(
+        "ERR unknown command '{name}', with args beginning with: {list}"
+    ))
+}
+
+/// What a command handler works with: the engine, the calling client, its
+/// reply buffer, the other clients, and the time the command started
+/// (every expiry check in one command sees the same instant, as in Redis).
+pub struct Ctx<'a> {
+    pub engine: &'a mut Engine,
+    pub client: &'a mut ClientState,
+    pub reply: &'a mut ReplyBuffer,
+    pub clients: &'a mut dyn Clients,
+    pub now_ms: i64,
+}
+
+impl Ctx<'_> {
+    /// The client's selected database.
+    pub fn db(&mut self) -> &mut Db {
+        let idx = self.client.db;
+        &mut self.engine.keyspace.dbs[idx]
+    }
+
+    /// The selected database and the reply buffer at once, for commands
+    /// that reply with data they are reading (no copy in between).
+    pub fn db_and_reply(&mut self) -> (&mut Db, &mut ReplyBuffer) {
+        let idx = self.client.db;
+        (&mut self.engine.keyspace.dbs[idx], &mut *self.reply)
+    }
+
+    /// Records `n` changes to the dataset (for INFO and save points).
+    pub fn dirty(&mut self, n: u64) {
+        self.engine.dirty += n;
+    }
+}
+
+/// Parses an integer argument with Redis's rules, or the standard error.
+pub fn arg_i64(arg: &[u8]) -> Result<i64, CmdError> {
+    crate::util::parse_i64(arg).ok_or(CmdError::NOT_INTEGER)
+}
+
+/// Whether an argument equals a keyword, ignoring case. Like Redis's
+/// `strcasecmp` on its NUL-terminated arguments, the comparison stops at
+/// a NUL byte.
+pub fn is(arg: &[u8], keyword: &str) -> bool {
+    let end = arg.iter().position(|&b| b == 0).unwrap_or(arg.len());
+    arg[..end].eq_ignore_ascii_case(keyword.as_bytes())
+}
+
+/// An argument as text, for messages and names.
+pub fn text(arg: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(arg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs commands through the engine without a network and returns the
+    /// raw reply bytes.
+    pub(crate) fn run(engine: &mut Engine, client: &mut ClientState, cmd: &[&[u8]]) -> Vec<u8> {
+        let mut reply = ReplyBuffer::new();
+        let args: Vec<Bytes> = cmd.iter().map(|a| Bytes::copy_from_slice(a)).collect();
+        engine.execute(client, &mut reply, &mut NoClients, &args);
+        reply.pending_to_vec()
+    }
+
+    #[test]
+    fn unknown_and_arity_errors() {
+        let mut e = Engine::new(Config::defaults());
+        let mut c = e.new_client("127.0.0.1:1".into(), "127.0.0.1:2".into(), 0);
+        assert_eq!(
+            run(&mut e, &mut c, &[b"foo", b"a", b"b"]),
+            b"-ERR unknown command 'foo', with args beginning with: 'a' 'b' \r\n"
+        );
+        assert_eq!(
+            run(&mut e, &mut c, &[b"GET"]),
+            b"-ERR wrong number of arguments for 'get' command\r\n"
+        );
+        assert_eq!(
+            run(&mut e, &mut c, &[b"config", b"get"]),
+            b"-ERR wrong number of arguments for 'config|get' command\r\n"
+        );
+        assert_eq!(
+            run(&mut e, &mut c, &[b"client", b"foo"]),
+            b"-ERR unknown subcommand 'foo'. Try CLIENT HELP.\r\n"
+        );
+        assert_eq!(
+            run(&mut e, &mut c, &[b"client"]),
+            b"-ERR wrong number of arguments for 'client' command\r\n"
+        );
+        assert_eq!(run(&mut e, &mut c, &[b"PING"]), b"+PONG\r\n");
+    }
+}

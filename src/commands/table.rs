@@ -1,0 +1,447 @@
+//! The command table as data: every command's name, arity, flags, ACL
+//! categories, key positions and a one-line summary, next to the function
+//! that runs it.
+//!
+//! Each family file (strings.rs, keys.rs, ...) lists its commands in a
+//! `COMMANDS` slice; [`CommandTable::new`] gathers them into one lookup.
+//! COMMAND, COMMAND INFO/DOCS/COUNT/LIST/GETKEYS, arity checks and
+//! redis-cli's hints all read from these entries, so adding a command is
+//! one entry plus its handler.
+
+use super::{CmdResult, Ctx};
+use bytes::Bytes;
+use std::collections::HashMap;
+
+/// The function that executes a command.
+pub type Handler = fn(&mut Ctx, &[Bytes]) -> CmdResult;
+
+/// Command flags, in the order COMMAND INFO lists them (Redis's
+/// COMMAND_FLAG_NAMES order).
+pub mod flag {
+    pub const WRITE: u32 = 1 << 0;
+    pub const READONLY: u32 = 1 << 1;
+    pub const DENYOOM: u32 = 1 << 2;
+    pub const MODULE: u32 = 1 << 3;
+    pub const ADMIN: u32 = 1 << 4;
+    pub const PUBSUB: u32 = 1 << 5;
+    pub const NOSCRIPT: u32 = 1 << 6;
+    pub const BLOCKING: u32 = 1 << 7;
+    pub const LOADING: u32 = 1 << 8;
+    pub const STALE: u32 = 1 << 9;
+    pub const SKIP_MONITOR: u32 = 1 << 10;
+    pub const SKIP_SLOWLOG: u32 = 1 << 11;
+    pub const ASKING: u32 = 1 << 12;
+    pub const FAST: u32 = 1 << 13;
+    pub const NO_AUTH: u32 = 1 << 14;
+    pub const MAY_REPLICATE: u32 = 1 << 15;
+    pub const SENTINEL: u32 = 1 << 16;
+    pub const ONLY_SENTINEL: u32 = 1 << 17;
+    pub const NO_MANDATORY_KEYS: u32 = 1 << 18;
+    pub const PROTECTED: u32 = 1 << 19;
+    pub const MODULE_GETKEYS: u32 = 1 << 20;
+    pub const MODULE_NO_CLUSTER: u32 = 1 << 21;
+    pub const NO_ASYNC_LOADING: u32 = 1 << 22;
+    pub const NO_MULTI: u32 = 1 << 23;
+    pub const MOVABLEKEYS: u32 = 1 << 24;
+    pub const ALLOW_BUSY: u32 = 1 << 25;
+
+    pub const NAMES: [&str; 26] = [
+        "write",
+        "readonly",
+        "denyoom",
+        "module",
+        "admin",
+        "pubsub",
+        "noscript",
+        "blocking",
+        "loading",
+        "stale",
+        "skip_monitor",
+        "skip_slowlog",
+        "asking",
+        "fast",
+        "no_auth",
+        "may_replicate",
+        "sentinel",
+        "only_sentinel",
+        "no_mandatory_keys",
+        "protected",
+        "module_getkeys",
+        "module_no_cluster",
+        "no_async_loading",
+        "no_multi",
+        "movablekeys",
+        "allow_busy",
+    ];
+}
+
+/// ACL categories, in the order COMMAND INFO lists them.
+pub mod acl {
+    pub const KEYSPACE: u32 = 1 << 0;
+    pub const READ: u32 = 1 << 1;
+    pub const WRITE: u32 = 1 << 2;
+    pub const SET: u32 = 1 << 3;
+    pub const SORTEDSET: u32 = 1 << 4;
+    pub const LIST: u32 = 1 << 5;
+    pub const HASH: u32 = 1 << 6;
+    pub const STRING: u32 = 1 << 7;
+    pub const BITMAP: u32 = 1 << 8;
+    pub const HYPERLOGLOG: u32 = 1 << 9;
+    pub const GEO: u32 = 1 << 10;
+    pub const STREAM: u32 = 1 << 11;
+    pub const PUBSUB: u32 = 1 << 12;
+    pub const ADMIN: u32 = 1 << 13;
+    pub const FAST: u32 = 1 << 14;
+    pub const SLOW: u32 = 1 << 15;
+    pub const BLOCKING: u32 = 1 << 16;
+    pub const DANGEROUS: u32 = 1 << 17;
+    pub const CONNECTION: u32 = 1 << 18;
+    pub const TRANSACTION: u32 = 1 << 19;
+    pub const SCRIPTING: u32 = 1 << 20;
+
+    pub const NAMES: [&str; 21] = [
+        "keyspace",
+        "read",
+        "write",
+        "set",
+        "sortedset",
+        "list",
+        "hash",
+        "string",
+        "bitmap",
+        "hyperloglog",
+        "geo",
+        "stream",
+        "pubsub",
+        "admin",
+        "fast",
+        "slow",
+        "blocking",
+        "dangerous",
+        "connection",
+        "transaction",
+        "scripting",
+    ];
+}
+
+/// Where a key spec starts looking for keys.
+#[derive(Debug, Clone, Copy)]
+pub enum BeginSearch {
+    /// At a fixed argument index.
+    Index(i32),
+    /// After a keyword, searching from `startfrom` (negative: from the end).
+    Keyword {
+        keyword: &'static str,
+        startfrom: i32,
+    },
+    Unknown,
+}
+
+/// How a key spec finds its keys once it has begun.
+#[derive(Debug, Clone, Copy)]
+pub enum FindKeys {
+    /// Keys up to `lastkey` (relative; -1 the last argument), every `step`;
+    /// `limit` > 1 means only 1/limit of the remaining arguments.
+    Range {
+        lastkey: i32,
+        step: i32,
+        limit: i32,
+    },
+    /// The number of keys is an argument (at `keynumidx`), keys start at
+    /// `firstkey`, every `step`.
+    Keynum {
+        keynumidx: i32,
+        firstkey: i32,
+        step: i32,
+    },
+    Unknown,
+}
+
+/// A key specification (Redis 7's key-specs), as COMMAND INFO reports it
+/// and COMMAND GETKEYS uses it.
+#[derive(Debug, Clone, Copy)]
+pub struct KeySpec {
+    pub notes: Option<&'static str>,
+    pub flags: &'static [&'static str],
+    pub begin: BeginSearch,
+    pub find: FindKeys,
+}
+
+impl KeySpec {
+    /// The common case: keys from `first` to `last` (negative counts from
+    /// the end) every `step`.
+    pub const fn range(
+        flags: &'static [&'static str],
+        first: i32,
+        last: i32,
+        step: i32,
+    ) -> KeySpec {
+        KeySpec {
+            notes: None,
+            flags,
+            begin: BeginSearch::Index(first),
+            find: FindKeys::Range {
+                lastkey: last,
+                step,
+                limit: 0,
+            },
+        }
+    }
+}
+
+/// The command groups COMMAND DOCS reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Generic,
+    String,
+    List,
+    Set,
+    SortedSet,
+    Hash,
+    Pubsub,
+    Transactions,
+    Connection,
+    Server,
+    Scripting,
+    Hyperloglog,
+    Cluster,
+    Sentinel,
+    Geo,
+    Stream,
+    Bitmap,
+}
+
+impl Group {
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Generic => "generic",
+            Group::String => "string",
+            Group::List => "list",
+            Group::Set => "set",
+            Group::SortedSet => "sorted-set",
+            Group::Hash => "hash",
+            Group::Pubsub => "pubsub",
+            Group::Transactions => "transactions",
+            Group::Connection => "connection",
+            Group::Server => "server",
+            Group::Scripting => "scripting",
+            Group::Hyperloglog => "hyperloglog",
+            Group::Cluster => "cluster",
+            Group::Sentinel => "sentinel",
+            Group::Geo => "geo",
+            Group::Stream => "stream",
+            Group::Bitmap => "bitmap",
+        }
+    }
+}
+
+/// One command (or subcommand) of the table.
+#[derive(Clone, Copy)]
+pub struct Command {
+    /// Lowercase name; for a subcommand, the part after the container.
+    pub name: &'static str,
+    pub handler: Handler,
+    /// Redis's convention: N means exactly N arguments including the
+    /// name, -N means at least N.
+    pub arity: i32,
+    pub flags: u32,
+    pub acl: u32,
+    /// Legacy key positions (first, last, step) for COMMAND INFO.
+    pub first_key: i32,
+    pub last_key: i32,
+    pub key_step: i32,
+    pub key_specs: &'static [KeySpec],
+    pub tips: &'static [&'static str],
+    pub group: Group,
+    pub since: &'static str,
+    pub summary: &'static str,
+    pub complexity: &'static str,
+    pub subcommands: &'static [Command],
+}
+
+/// A handler for containers, which never run themselves (a lone `CLIENT`
+/// fails the arity check first).
+fn container_handler(_: &mut Ctx, _: &[Bytes]) -> CmdResult {
+    Err(super::CmdError::SYNTAX)
+}
+
+impl Command {
+    /// A command with no flags, no keys and no subcommands; chain the
+    /// builder methods below to fill in the rest.
+    pub const fn new(name: &'static str, arity: i32, handler: Handler) -> Command {
+        Command {
+            name,
+            handler,
+            arity,
+            flags: 0,
+            acl: 0,
+            first_key: 0,
+            last_key: 0,
+            key_step: 0,
+            key_specs: &[],
+            tips: &[],
+            group: Group::Generic,
+            since: "1.0.0",
+            summary: "",
+            complexity: "",
+            subcommands: &[],
+        }
+    }
+
+    /// A container command (CLIENT, CONFIG, ...) holding subcommands.
+    pub const fn container(
+        name: &'static str,
+        arity: i32,
+        subcommands: &'static [Command],
+    ) -> Command {
+        let mut c = Command::new(name, arity, container_handler);
+        c.subcommands = subcommands;
+        c
+    }
+
+    pub const fn flags(mut self, flags: u32) -> Command {
+        self.flags = flags;
+        self
+    }
+
+    pub const fn acl(mut self, acl: u32) -> Command {
+        self.acl = acl;
+        self
+    }
+
+    /// Legacy key positions and the key specs.
+    pub const fn keys(
+        mut self,
+        first: i32,
+        last: i32,
+        step: i32,
+        specs: &'static [KeySpec],
+    ) -> Command {
+        self.first_key = first;
+        self.last_key = last;
+        self.key_step = step;
+        self.key_specs = specs;
+        self
+    }
+
+    pub const fn tips(mut self, tips: &'static [&'static str]) -> Command {
+        self.tips = tips;
+        self
+    }
+
+    /// Documentation: group, version introduced, complexity, summary.
+    pub const fn doc(
+        mut self,
+        group: Group,
+        since: &'static str,
+        complexity: &'static str,
+        summary: &'static str,
+    ) -> Command {
+        self.group = group;
+        self.since = since;
+        self.complexity = complexity;
+        self.summary = summary;
+        self
+    }
+
+    pub fn has(&self, f: u32) -> bool {
+        self.flags & f != 0
+    }
+
+    pub fn is_container(&self) -> bool {
+        !self.subcommands.is_empty()
+    }
+
+    /// Checks the argument count against the arity.
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let argc = argc as i64;
+        let arity = i64::from(self.arity);
+        if arity >= 0 {
+            argc == arity
+        } else {
+            argc >= -arity
+        }
+    }
+}
+
+/// Why a request names no runnable command.
+pub enum LookupError {
+    UnknownCommand,
+    UnknownSubcommand,
+}
+
+/// Every command, by lowercase name.
+pub struct CommandTable {
+    by_name: HashMap<&'static str, &'static Command>,
+}
+
+impl CommandTable {
+    pub fn new(families: &[&'static [Command]]) -> CommandTable {
+        let mut by_name = HashMap::new();
+        for family in families {
+            for cmd in family.iter() {
+                by_name.insert(cmd.name, cmd);
+            }
+        }
+        CommandTable { by_name }
+    }
+
+    /// Finds a top-level command by name, ignoring case.
+    pub fn get(&self, name: &[u8]) -> Option<&'static Command> {
+        let mut buf = [0u8; 32];
+        let lower = crate::util::ascii_lower(name, &mut buf)?;
+        let name = std::str::from_utf8(lower).ok()?;
+        self.by_name.get(name).copied()
+    }
+
+    /// Resolves a request: the command, or its subcommand when it is a
+    /// container called with at least one argument (Redis's
+    /// lookupCommand). Returns the parent too, for the full name.
+    pub fn lookup(
+        &self,
+        args: &[Bytes],
+    ) -> Result<(&'static Command, Option<&'static Command>), LookupError> {
+        let Some(name) = args.first() else {
+            return Err(LookupError::UnknownCommand);
+        };
+        let cmd = self.get(name).ok_or(LookupError::UnknownCommand)?;
+        if !cmd.is_container() || args.len() < 2 {
+            return Ok((cmd, None));
+        }
+        match find_subcommand(cmd, &args[1]) {
+            Some(sub) => Ok((sub, Some(cmd))),
+            None => Err(LookupError::UnknownSubcommand),
+        }
+    }
+
+    /// All top-level commands, sorted by name.
+    pub fn all(&self) -> Vec<&'static Command> {
+        let mut v: Vec<_> = self.by_name.values().copied().collect();
+        v.sort_by_key(|c| c.name);
+        v
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_name.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+}
+
+/// The subcommand of `parent` named `name`, ignoring case.
+pub fn find_subcommand(parent: &'static Command, name: &[u8]) -> Option<&'static Command> {
+    parent
+        .subcommands
+        .iter()
+        .find(|s| s.name.as_bytes().eq_ignore_ascii_case(name))
+}
+
+/// The name Redis prints for a command: `get`, or `client|list`.
+pub fn full_name(cmd: &Command, parent: Option<&Command>) -> String {
+    match parent {
+        Some(p) => format!("{}|{}", p.name, cmd.name),
+        None => cmd.name.to_string(),
+    }
+}

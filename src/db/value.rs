@@ -1,0 +1,268 @@
+//! Values stored in the keyspace and their encodings.
+//!
+//! A string is kept the way that costs least: a 64-bit integer when it is
+//! one (Redis's `int` encoding), inline bytes when it is short, one heap
+//! block otherwise, and for large values the very buffer the request
+//! arrived in, which replies can then send without copying.
+
+use bytes::Bytes;
+use thin_vec::ThinVec;
+
+/// Longest string kept inline in the value itself.
+pub const INLINE_STR_CAP: usize = 14;
+/// Strings at least this long keep the request's own allocation (the
+/// parser hands arguments of this size out as buffers of their own), as
+/// Redis reuses the query buffer for PROTO_MBULK_BIG_ARG arguments.
+pub const SHARED_STR_MIN: usize = crate::protocol::parser::BIG_ARG;
+/// Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT: the longest string reported as
+/// `embstr`.
+pub const EMBSTR_MAX: usize = 44;
+
+/// A value of the string type.
+#[derive(Clone)]
+pub enum Str {
+    Int(i64),
+    Inline { len: u8, data: [u8; INLINE_STR_CAP] },
+    Heap(ThinVec<u8>),
+    Shared(Box<Bytes>),
+}
+
+impl Str {
+    /// Stores a command argument the way Redis's `tryObjectEncoding` would:
+    /// as an integer when it reads as one (at most 20 characters, strict
+    /// syntax), otherwise as bytes.
+    pub fn from_arg(arg: &Bytes) -> Str {
+        if arg.len() <= 20
+            && let Some(n) = crate::util::parse_i64(arg)
+        {
+            return Str::Int(n);
+        }
+        Str::from_bytes_arg(arg)
+    }
+
+    /// Stores bytes without trying the integer encoding.
+    pub fn from_bytes_arg(arg: &Bytes) -> Str {
+        if arg.len() >= SHARED_STR_MIN {
+            Str::Shared(Box::new(arg.clone()))
+        } else {
+            Str::from_slice(arg)
+        }
+    }
+
+    pub fn from_slice(bytes: &[u8]) -> Str {
+        if bytes.len() <= INLINE_STR_CAP {
+            let mut data = [0u8; INLINE_STR_CAP];
+            data[..bytes.len()].copy_from_slice(bytes);
+            Str::Inline {
+                len: bytes.len() as u8,
+                data,
+            }
+        } else {
+            Str::Heap(ThinVec::from(bytes))
+        }
+    }
+
+    pub fn from_vec(bytes: Vec<u8>) -> Str {
+        if bytes.len() >= SHARED_STR_MIN {
+            Str::Shared(Box::new(Bytes::from(bytes)))
+        } else {
+            Str::from_slice(&bytes)
+        }
+    }
+
+    /// The bytes of the string; integers are formatted into `buf`.
+    pub fn as_bytes<'a>(&'a self, buf: &'a mut [u8; 20]) -> &'a [u8] {
+        match self {
+            Str::Int(n) => crate::util::fmt_i64(*n, buf),
+            Str::Inline { len, data } => &data[..usize::from(*len)],
+            Str::Heap(v) => v,
+            Str::Shared(b) => b,
+        }
+    }
+
+    /// Copies the bytes out (for commands that need an owned copy).
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut buf = [0u8; 20];
+        self.as_bytes(&mut buf).to_vec()
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Str::Int(n) => {
+                let mut buf = [0u8; 20];
+                crate::util::fmt_i64(*n, &mut buf).len()
+            }
+            Str::Inline { len, .. } => usize::from(*len),
+            Str::Heap(v) => v.len(),
+            Str::Shared(b) => b.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The value as an integer, if it is one (INCR and friends).
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Str::Int(n) => Some(*n),
+            other => {
+                let mut buf = [0u8; 20];
+                let b = other.as_bytes(&mut buf);
+                if b.len() > 20 {
+                    return None;
+                }
+                crate::util::parse_i64(b)
+            }
+        }
+    }
+
+    /// Turns the string into a growable buffer for in-place edits (APPEND,
+    /// SETRANGE, SETBIT): Redis's dbUnshareStringValue, which makes it `raw`.
+    pub fn make_mut(&mut self) -> &mut ThinVec<u8> {
+        if !matches!(self, Str::Heap(_)) {
+            let mut buf = [0u8; 20];
+            let v = ThinVec::from(self.as_bytes(&mut buf));
+            *self = Str::Heap(v);
+        }
+        match self {
+            Str::Heap(v) => v,
+            // Just converted above.
+            _ => unreachable!("string converted to a heap buffer"),
+        }
+    }
+
+    /// The buffer of a large string, which replies send without copying.
+    pub fn shared_bytes(&self) -> Option<&Bytes> {
+        match self {
+            Str::Shared(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+/// Every type of value a key can hold. Lists, hashes, sets, sorted sets and
+/// streams join this enum as they are implemented.
+#[derive(Clone)]
+pub enum Value {
+    Str(Str),
+}
+
+impl Value {
+    /// The name TYPE reports.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "string",
+        }
+    }
+}
+
+/// Flag bits kept beside each value.
+pub mod flags {
+    /// The key has an entry in its database's expires table.
+    pub const HAS_EXPIRE: u8 = 1;
+    /// The string was edited in place: OBJECT ENCODING says `raw` whatever
+    /// its length, as Redis's unshared strings are.
+    pub const RAW: u8 = 2;
+}
+
+/// A value plus the per-key metadata Redis keeps in its `robj` header:
+/// the access clock for OBJECT IDLETIME (and later LRU/LFU eviction) and a
+/// few flags. 24 bytes in all.
+#[derive(Clone)]
+pub struct Object {
+    pub value: Value,
+    /// Seconds-resolution access clock, 24 bits as Redis's LRU field.
+    lru: u32,
+    flags: u8,
+}
+
+/// Redis's LRU clock: seconds, wrapping at 24 bits.
+pub const LRU_CLOCK_MAX: u32 = (1 << 24) - 1;
+
+pub fn lru_clock(now_ms: i64) -> u32 {
+    ((now_ms / 1000) as u32) & LRU_CLOCK_MAX
+}
+
+impl Object {
+    pub fn new(value: Value, now_ms: i64) -> Object {
+        Object {
+            value,
+            lru: lru_clock(now_ms),
+            flags: 0,
+        }
+    }
+
+    pub fn string(s: Str, now_ms: i64) -> Object {
+        Object::new(Value::Str(s), now_ms)
+    }
+
+    pub fn has_flag(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+
+    pub fn set_flag(&mut self, flag: u8, on: bool) {
+        if on {
+            self.flags |= flag;
+        } else {
+            self.flags &= !flag;
+        }
+    }
+
+    pub fn touch(&mut self, now_ms: i64) {
+        self.lru = lru_clock(now_ms);
+    }
+
+    /// Seconds since the last access, as OBJECT IDLETIME reports.
+    pub fn idle_ms(&self, now_ms: i64) -> i64 {
+        let now = lru_clock(now_ms);
+        let secs = if now >= self.lru {
+            now - self.lru
+        } else {
+            (LRU_CLOCK_MAX - self.lru) + now
+        };
+        i64::from(secs) * 1000
+    }
+
+    /// The encoding name OBJECT ENCODING reports.
+    pub fn encoding(&self) -> &'static str {
+        match &self.value {
+            Value::Str(Str::Int(_)) => "int",
+            Value::Str(s) => {
+                if !self.has_flag(flags::RAW) && s.len() <= EMBSTR_MAX {
+                    "embstr"
+                } else {
+                    "raw"
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_sizes() {
+        assert_eq!(std::mem::size_of::<Str>(), 16);
+        assert_eq!(std::mem::size_of::<Value>(), 16);
+        assert_eq!(std::mem::size_of::<Object>(), 24);
+    }
+
+    #[test]
+    fn string_encodings() {
+        let s = |b: &[u8]| Str::from_arg(&Bytes::copy_from_slice(b));
+        assert!(matches!(s(b"12345"), Str::Int(12345)));
+        assert!(matches!(s(b"-9223372036854775808"), Str::Int(i64::MIN)));
+        assert!(matches!(s(b"0123"), Str::Inline { .. }));
+        assert!(matches!(s(b"9223372036854775808"), Str::Heap(_)));
+        assert!(matches!(s(b"hello"), Str::Inline { .. }));
+        assert!(matches!(s(&[b'x'; 40]), Str::Heap(_)));
+        let mut buf = [0u8; 20];
+        assert_eq!(s(b"-42").as_bytes(&mut buf), b"-42");
+        let mut v = s(b"12");
+        v.make_mut().extend_from_slice(b"3");
+        assert_eq!(v.as_bytes(&mut buf), b"123");
+    }
+}

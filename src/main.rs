@@ -1,0 +1,96 @@
+//! Start-up: read the configuration, set up logging, run the event loop.
+
+use ferredis::commands::{Engine, Shutdown};
+use ferredis::config::Config;
+use ferredis::server::Server;
+use std::process::ExitCode;
+
+fn usage() {
+    eprintln!(
+        "Usage: ferredis [/path/to/redis.conf] [options] [-]\n       \
+         ferredis - (read config from stdin)\n       \
+         ferredis -v or --version\n       \
+         ferredis -h or --help\n\n\
+         Examples:\n       \
+         ferredis (run the server with default config)\n       \
+         ferredis /etc/redis/6379.conf\n       \
+         ferredis --port 7777\n       \
+         ferredis /etc/myredis.conf --loglevel verbose\n       \
+         ferredis --bind 127.0.0.1 --port 6380 --save ''"
+    );
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("-v" | "--version") => {
+            println!(
+                "ferredis v={} (Redis {} compatible) bits=64",
+                env!("CARGO_PKG_VERSION"),
+                ferredis::REDIS_VERSION
+            );
+            return ExitCode::SUCCESS;
+        }
+        Some("-h" | "--help") => {
+            usage();
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let config = match Config::from_args(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{}", e.0);
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = ferredis::logging::init(config.loglevel, &config.logfile) {
+        eprintln!("Can't open the log file: {e}");
+        return ExitCode::FAILURE;
+    }
+    log::warn!("oO0OoO0OoO0Oo ferredis is starting oO0OoO0OoO0Oo");
+    log::warn!(
+        "ferredis version={} (Redis {} compatible), bits=64, pid={}, just started",
+        env!("CARGO_PKG_VERSION"),
+        ferredis::REDIS_VERSION,
+        std::process::id()
+    );
+    log::warn!("Configuration loaded");
+    for name in config.passive_overrides() {
+        log::warn!(
+            "Directive '{name}' is accepted for compatibility but has no effect in ferredis yet"
+        );
+    }
+    let pidfile = config.pidfile.clone();
+    let engine = Engine::new(config);
+    let mut server = match Server::new(engine) {
+        Ok(s) => s,
+        Err(e) => {
+            log::warn!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if !pidfile.is_empty()
+        && let Err(e) = std::fs::write(&pidfile, format!("{}\n", std::process::id()))
+    {
+        log::warn!("Failed to write PID file: {e}");
+    }
+    let port = server.engine.config.port;
+    log::info!("Running mode=standalone, port={port}.");
+    log::warn!("Server initialized");
+    log::info!("Ready to accept connections tcp");
+    let result = server.run();
+    if !pidfile.is_empty() {
+        log::info!("Removing the pid file.");
+        let _ = std::fs::remove_file(&pidfile);
+    }
+    if let Err(e) = result {
+        log::warn!("Event loop failed: {e}");
+        return ExitCode::FAILURE;
+    }
+    if server.engine.shutdown == Some(Shutdown::Save) {
+        log::warn!("SAVE requested at shutdown, but RDB persistence is not available yet");
+    }
+    log::warn!("ferredis is now ready to exit, bye bye...");
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,464 @@
+//! The event loop: one thread, one `mio::Poll`, every socket non-blocking.
+//!
+//! The listeners and every client are registered with the poll; a client's
+//! token is its key in the slab of clients. Each turn of the loop:
+//!
+//! 1. `before_sleep` writes pending replies straight to the sockets (most
+//!    replies leave here, with no need to wait for writability);
+//! 2. `poll` waits for readiness, at most until the next cron tick;
+//! 3. readable clients are read until the socket is drained (mio is
+//!    edge-triggered: rule one of mio is to drain readiness), every
+//!    complete command in the buffer is executed in order, and the replies
+//!    are queued for step 1;
+//! 4. the cron (Redis's serverCron, `hz` times a second) expires keys,
+//!    closes idle clients and samples statistics.
+//!
+//! Rule two of mio, spurious events happen, is honoured by treating every
+//! event as a hint: a read that would block or a client that is gone is
+//! simply skipped.
+
+pub mod client;
+mod cron;
+mod listen;
+
+use crate::commands::{ClientState, Clients, ConnInfo, Engine};
+use crate::protocol::ReplyBuffer;
+use client::Client;
+use mio::net::{TcpListener, TcpStream};
+use mio::{Events, Interest, Poll, Token};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook_mio::v1_0::Signals;
+use slab::Slab;
+use std::io::{self, Read};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+const SIGNAL_TOKEN: Token = Token(usize::MAX);
+/// Listener `i` has token `LISTENER_BASE + i`; clients use slab keys below.
+const LISTENER_BASE: usize = usize::MAX - 64;
+
+/// Bytes asked of the kernel per read (Redis's PROTO_IOBUF_LEN), and at
+/// most this much for the rest of a big bulk.
+const IOBUF_LEN: usize = 16 * 1024;
+const MAX_READ_LEN: usize = 1024 * 1024;
+/// Bytes read from one client per turn before others get theirs.
+const MAX_READ_PER_TURN: usize = 4 * 1024 * 1024;
+/// Bytes written to one client per turn (Redis's NET_MAX_WRITES_PER_EVENT),
+/// so one huge reply cannot starve the other clients.
+const MAX_WRITE_PER_TURN: usize = 64 * 1024;
+
+/// Why a client is being disconnected.
+enum Close {
+    /// The peer closed or the socket failed.
+    Gone,
+    /// The query buffer passed client-query-buffer-limit.
+    QueryLimit,
+}
+
+/// A client slot: `None` while the client is taken out to run commands
+/// (so the engine can still see all the other clients).
+type Slot = Option<Box<Client>>;
+
+pub struct Server {
+    poll: Poll,
+    listeners: Vec<TcpListener>,
+    clients: Slab<Slot>,
+    pub engine: Engine,
+    signals: Signals,
+    /// Clients with replies to write before the next poll.
+    pending_write: Vec<usize>,
+    /// Clients whose input was not drained this turn (read budget).
+    pending_read: Vec<usize>,
+    next_cron: Instant,
+    cron: cron::CronState,
+}
+
+impl Server {
+    /// Binds the listeners and prepares the loop.
+    pub fn new(engine: Engine) -> Result<Server, String> {
+        let poll = Poll::new().map_err(|e| format!("Failed creating the event loop: {e}"))?;
+        let port = u16::try_from(engine.config.port).unwrap_or(0);
+        let backlog = i32::try_from(engine.config.tcp_backlog).unwrap_or(511);
+        let mut listeners = listen::bind_all(&engine.config.bind, port, backlog)?;
+        for (i, l) in listeners.iter_mut().enumerate() {
+            poll.registry()
+                .register(l, Token(LISTENER_BASE + i), Interest::READABLE)
+                .map_err(|e| format!("Failed registering listener: {e}"))?;
+        }
+        let mut signals = Signals::new([SIGINT, SIGTERM])
+            .map_err(|e| format!("Failed installing signal handlers: {e}"))?;
+        poll.registry()
+            .register(&mut signals, SIGNAL_TOKEN, Interest::READABLE)
+            .map_err(|e| format!("Failed registering signals: {e}"))?;
+        Ok(Server {
+            poll,
+            listeners,
+            clients: Slab::new(),
+            engine,
+            signals,
+            pending_write: Vec::new(),
+            pending_read: Vec::new(),
+            next_cron: Instant::now(),
+            cron: cron::CronState::default(),
+        })
+    }
+
+    /// The addresses actually listened on.
+    pub fn local_addrs(&self) -> Vec<SocketAddr> {
+        self.listeners
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect()
+    }
+
+    /// Runs until SHUTDOWN or a termination signal.
+    pub fn run(&mut self) -> io::Result<()> {
+        let mut events = Events::with_capacity(1024);
+        while self.engine.shutdown.is_none() {
+            self.before_sleep();
+            let timeout = if self.pending_read.is_empty() && self.pending_write.is_empty() {
+                self.next_cron.saturating_duration_since(Instant::now())
+            } else {
+                Duration::ZERO
+            };
+            match self.poll.poll(&mut events, Some(timeout)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+            for event in events.iter() {
+                match event.token() {
+                    SIGNAL_TOKEN => self.handle_signals(),
+                    Token(t) if t >= LISTENER_BASE => self.accept(t - LISTENER_BASE),
+                    Token(t) => {
+                        if event.is_writable() {
+                            self.write_client(t);
+                        }
+                        if event.is_readable() || event.is_read_closed() || event.is_error() {
+                            self.read_client(t);
+                        }
+                    }
+                }
+            }
+            for t in std::mem::take(&mut self.pending_read) {
+                if let Some(Some(c)) = self.clients.get_mut(t) {
+                    c.queued_read = false;
+                    self.read_client(t);
+                }
+            }
+            if Instant::now() >= self.next_cron {
+                let period = cron::run(self);
+                self.next_cron = Instant::now() + period;
+            }
+        }
+        log::warn!("User requested shutdown...");
+        Ok(())
+    }
+
+    fn handle_signals(&mut self) {
+        for sig in self.signals.pending() {
+            let name = if sig == SIGINT { "SIGINT" } else { "SIGTERM" };
+            log::warn!("Received {name} scheduling shutdown...");
+            self.engine.shutdown = Some(crate::commands::Shutdown::Default);
+        }
+    }
+
+    /// Accepts every pending connection on listener `idx`.
+    fn accept(&mut self, idx: usize) {
+        loop {
+            let Some(listener) = self.listeners.get(idx) else {
+                return;
+            };
+            match listener.accept() {
+                Ok((stream, peer)) => self.add_client(stream, peer),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    log::warn!("Accepting client connection: {e}");
+                    return;
+                }
+            }
+        }
+    }
+
+    fn add_client(&mut self, mut stream: TcpStream, peer: SocketAddr) {
+        let max = usize::try_from(self.engine.config.maxclients).unwrap_or(usize::MAX);
+        if self.clients.len() >= max {
+            // Best effort, as Redis: one write of the error, then close.
+            let _ = io::Write::write(&mut stream, b"-ERR max number of clients reached\r\n");
+            self.engine.stats.rejected_connections += 1;
+            return;
+        }
+        if self.engine.config.protected_mode
+            && self.engine.config.requirepass.is_empty()
+            && !peer.ip().is_loopback()
+        {
+            let _ = io::Write::write(&mut stream, PROTECTED_MODE_DENIED);
+            self.engine.stats.rejected_connections += 1;
+            return;
+        }
+        listen::tune_accepted(&stream, self.engine.config.tcp_keepalive);
+        let local = stream
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        let now = crate::util::now_ms();
+        let state = self.engine.new_client(peer.to_string(), local, now);
+        let entry = self.clients.vacant_entry();
+        let token = Token(entry.key());
+        if let Err(e) = self
+            .poll
+            .registry()
+            .register(&mut stream, token, Interest::READABLE)
+        {
+            log::warn!("Error registering fd event for the new client: {e}");
+            return;
+        }
+        log::debug!("Accepted {peer}");
+        entry.insert(Some(Box::new(Client::new(stream, state))));
+    }
+
+    /// Reads what a client sent and runs every complete command in it.
+    fn read_client(&mut self, token: usize) {
+        let Some(mut client) = self.clients.get_mut(token).and_then(Option::take) else {
+            return;
+        };
+        let outcome = self.read_and_process(&mut client, token);
+        let done = client.done();
+        if let Some(slot) = self.clients.get_mut(token) {
+            *slot = Some(client);
+        }
+        match outcome {
+            Err(Close::Gone) => self.close_client(token),
+            Err(Close::QueryLimit) => {
+                log::warn!("Closing client that reached max query buffer length");
+                self.close_client(token);
+            }
+            Ok(()) if done => self.close_client(token),
+            Ok(()) => self.queue_write(token),
+        }
+    }
+
+    fn read_and_process(&mut self, client: &mut Client, token: usize) -> Result<(), Close> {
+        let mut read_this_turn = 0;
+        loop {
+            if client.state.close_after_reply {
+                // After QUIT or a protocol error nothing more is read.
+                return Ok(());
+            }
+            if read_this_turn >= MAX_READ_PER_TURN {
+                if !client.queued_read {
+                    client.queued_read = true;
+                    self.pending_read.push(token);
+                }
+                return Ok(());
+            }
+            let want = client
+                .parser
+                .bulk_bytes_wanted(client.query.len())
+                .filter(|&n| n > IOBUF_LEN)
+                .map_or(IOBUF_LEN, |n| n.min(MAX_READ_LEN));
+            let len = client.query.len();
+            client.query.resize(len + want, 0);
+            let result = client.socket.read(&mut client.query[len..]);
+            let n = *result.as_ref().unwrap_or(&0);
+            client.query.truncate(len + n);
+            match result {
+                Ok(0) => return Err(Close::Gone),
+                Ok(n) => {
+                    read_this_turn += n;
+                    self.engine.stats.total_net_input_bytes += n as u64;
+                    client.state.last_interaction_ms = crate::util::now_ms();
+                    let limit = usize::try_from(self.engine.config.client_query_buffer_limit)
+                        .unwrap_or(usize::MAX);
+                    if client.query.len() + client.parser.args_len > limit {
+                        return Err(Close::QueryLimit);
+                    }
+                    self.process_input(client, token);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    log::debug!("Reading from client: {e}");
+                    return Err(Close::Gone);
+                }
+            }
+        }
+    }
+
+    /// Parses and executes every complete command in the query buffer, in
+    /// order (pipelining); replies accumulate in the reply buffer.
+    fn process_input(&mut self, client: &mut Client, token: usize) {
+        let max_bulk = self.engine.config.proto_max_bulk_len;
+        let mut view = ClientsView {
+            clients: &mut self.clients,
+            pending_write: &mut self.pending_write,
+            current: client.conn_info(),
+            current_token: token,
+        };
+        while !client.state.close_after_reply && self.engine.shutdown.is_none() {
+            match client
+                .parser
+                .parse(&mut client.query, &mut client.args, max_bulk)
+            {
+                Ok(true) => {
+                    self.engine.execute(
+                        &mut client.state,
+                        &mut client.reply,
+                        &mut view,
+                        &client.args,
+                    );
+                    client.args.clear();
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    let msg = e.message();
+                    log::debug!(
+                        "Protocol error ({}) from client: id={} addr={}",
+                        msg.trim_start_matches("ERR Protocol error: "),
+                        client.state.id,
+                        client.state.addr
+                    );
+                    client.reply.error(&msg);
+                    self.engine.stats.total_error_replies += client.reply.take_error_count();
+                    client.state.close_after_reply = true;
+                }
+            }
+        }
+    }
+
+    fn queue_write(&mut self, token: usize) {
+        if let Some(Some(c)) = self.clients.get_mut(token)
+            && c.reply.has_pending()
+            && !c.queued_write
+            && !c.wants_writable
+        {
+            c.queued_write = true;
+            self.pending_write.push(token);
+        }
+    }
+
+    /// Redis's beforeSleep: write replies directly, in the hope that the
+    /// socket takes them without ever waiting for writability.
+    fn before_sleep(&mut self) {
+        for t in std::mem::take(&mut self.pending_write) {
+            if let Some(Some(c)) = self.clients.get_mut(t) {
+                c.queued_write = false;
+                self.write_client(t);
+            }
+        }
+    }
+
+    /// Writes as much pending output as the socket takes (up to the per
+    /// turn cap) and adjusts WRITABLE interest to match.
+    fn write_client(&mut self, token: usize) {
+        let Some(Some(c)) = self.clients.get_mut(token) else {
+            return;
+        };
+        match c.reply.write_to(&mut c.socket, MAX_WRITE_PER_TURN) {
+            Ok((n, blocked)) => {
+                self.engine.stats.total_net_output_bytes += n as u64;
+                let pending = c.reply.has_pending();
+                let interest = if pending && blocked {
+                    Some(Interest::READABLE | Interest::WRITABLE)
+                } else if c.wants_writable && !pending {
+                    Some(Interest::READABLE)
+                } else {
+                    None
+                };
+                if let Some(interest) = interest {
+                    c.wants_writable = pending;
+                    if let Err(e) =
+                        self.poll
+                            .registry()
+                            .reregister(&mut c.socket, Token(token), interest)
+                    {
+                        log::warn!("Error updating fd events: {e}");
+                        self.close_client(token);
+                        return;
+                    }
+                }
+                if pending && !blocked && !c.queued_write {
+                    // Stopped at the cap, not at a full socket: no event
+                    // will come, so come back next turn.
+                    c.queued_write = true;
+                    self.pending_write.push(token);
+                }
+                if c.done() {
+                    self.close_client(token);
+                }
+            }
+            Err(e) => {
+                log::debug!("Error writing to client: {e}");
+                self.close_client(token);
+            }
+        }
+    }
+
+    fn close_client(&mut self, token: usize) {
+        if let Some(Some(mut c)) = self.clients.try_remove(token) {
+            let _ = self.poll.registry().deregister(&mut c.socket);
+            log::debug!(
+                "Client closed connection id={} addr={}",
+                c.state.id,
+                c.state.addr
+            );
+        }
+    }
+
+    /// Number of connected clients.
+    pub fn client_count(&self) -> usize {
+        self.clients.len()
+    }
+}
+
+/// What a non-loopback client gets while protected mode applies.
+const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED ferredis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. To accept connections from other hosts, set a password (requirepass), or disable protected mode with 'CONFIG SET protected-mode no' from the loopback interface or '--protected-mode no' at start-up, making sure the server is not reachable from the internet.\r\n";
+
+/// The engine's window on the other clients while one client runs
+/// commands (that one is out of the slab for the duration).
+struct ClientsView<'a> {
+    clients: &'a mut Slab<Slot>,
+    pending_write: &'a mut Vec<usize>,
+    current: ConnInfo,
+    current_token: usize,
+}
+
+impl Clients for ClientsView<'_> {
+    fn count(&self) -> usize {
+        self.clients.len()
+    }
+
+    fn for_each_other(&self, f: &mut dyn FnMut(&ClientState, &ReplyBuffer, &ConnInfo)) {
+        for (t, slot) in self.clients.iter() {
+            if let (Some(c), false) = (slot, t == self.current_token) {
+                f(&c.state, &c.reply, &c.conn_info());
+            }
+        }
+    }
+
+    fn current_conn(&self) -> ConnInfo {
+        self.current
+    }
+
+    fn kill(&mut self, pred: &mut dyn FnMut(&ClientState, &ConnInfo) -> bool) -> usize {
+        let mut n = 0;
+        for (t, slot) in self.clients.iter_mut() {
+            if let (Some(c), false) = (slot, t == self.current_token) {
+                let info = c.conn_info();
+                if pred(&c.state, &info) {
+                    // Closed from before_sleep, once this command is done
+                    // (Redis frees killed clients asynchronously too).
+                    c.state.close_after_reply = true;
+                    c.reply.clear();
+                    if !c.queued_write {
+                        c.queued_write = true;
+                        self.pending_write.push(t);
+                    }
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+}
