@@ -25,6 +25,11 @@ pub const INLINE_MAX: usize = 64 * 1024;
 pub const BIG_ARG: usize = 32 * 1024;
 /// Largest multibulk count Redis 7.0 accepts (INT_MAX).
 const MAX_MULTIBULK: i64 = i32::MAX as i64;
+/// Until a client authenticates, Redis refuses requests larger than this
+/// many arguments or bulk bytes, so an anonymous peer cannot make it
+/// buffer much.
+const UNAUTH_MAX_MULTIBULK: i64 = 10;
+const UNAUTH_MAX_BULK: i64 = 16384;
 
 /// A malformed request. Redis answers each with `-ERR Protocol error: ...`
 /// and closes the connection once the reply is written.
@@ -37,6 +42,8 @@ pub enum ParseError {
     TooBigBulkCount,
     ExpectedDollar(u8),
     InvalidBulkLength,
+    UnauthenticatedMultibulkLength,
+    UnauthenticatedBulkLength,
 }
 
 impl ParseError {
@@ -50,6 +57,10 @@ impl ParseError {
             ParseError::TooBigBulkCount => "too big bulk count string".to_string(),
             ParseError::ExpectedDollar(c) => format!("expected '$', got '{}'", char::from(*c)),
             ParseError::InvalidBulkLength => "invalid bulk length".to_string(),
+            ParseError::UnauthenticatedMultibulkLength => {
+                "unauthenticated multibulk length".to_string()
+            }
+            ParseError::UnauthenticatedBulkLength => "unauthenticated bulk length".to_string(),
         };
         format!("ERR Protocol error: {what}")
     }
@@ -77,6 +88,8 @@ pub struct Parser {
     /// (counted against the client query buffer limit, as Redis's
     /// argv_len_sum).
     pub args_len: usize,
+    /// The client still has to authenticate: tighter limits apply.
+    pub unauthenticated: bool,
 }
 
 /// Finds the end of a header line as Redis's `strchr(p, '\r')` does on its
@@ -205,6 +218,9 @@ impl Parser {
             Some(n) if n <= MAX_MULTIBULK => n,
             _ => return Err(ParseError::InvalidMultibulkLength),
         };
+        if count > UNAUTH_MAX_MULTIBULK && self.unauthenticated {
+            return Err(ParseError::UnauthenticatedMultibulkLength);
+        }
         buf.advance(cr + 2);
         Ok(Some(usize::try_from(count).unwrap_or(0)))
     }
@@ -239,9 +255,13 @@ impl Parser {
                         return Err(ParseError::ExpectedDollar(buf[0]));
                     }
                     let len = match parse_i64(&buf[1..cr]) {
-                        Some(n) if n >= 0 && n <= max_bulk_len => n as usize,
+                        Some(n) if n >= 0 && n <= max_bulk_len => n,
                         _ => return Err(ParseError::InvalidBulkLength),
                     };
+                    if len > UNAUTH_MAX_BULK && self.unauthenticated {
+                        return Err(ParseError::UnauthenticatedBulkLength);
+                    }
+                    let len = len as usize;
                     buf.advance(cr + 2);
                     if len >= BIG_ARG && buf.len() <= len + 2 {
                         // Give the big bulk a buffer of its own, sized for
@@ -384,6 +404,29 @@ mod tests {
         assert_eq!(
             ParseError::ExpectedDollar(b'x').message(),
             "ERR Protocol error: expected '$', got 'x'"
+        );
+    }
+
+    #[test]
+    fn unauthenticated_limits() {
+        let mut p = Parser {
+            unauthenticated: true,
+            ..Parser::default()
+        };
+        let mut args = Vec::new();
+        let mut buf = BytesMut::from(&b"*11\r\n"[..]);
+        assert_eq!(
+            p.parse(&mut buf, &mut args, MAX),
+            Err(ParseError::UnauthenticatedMultibulkLength)
+        );
+        let mut p = Parser {
+            unauthenticated: true,
+            ..Parser::default()
+        };
+        let mut buf = BytesMut::from(&b"*2\r\n$4\r\nAUTH\r\n$16385\r\n"[..]);
+        assert_eq!(
+            p.parse(&mut buf, &mut args, MAX),
+            Err(ParseError::UnauthenticatedBulkLength)
         );
     }
 

@@ -237,6 +237,18 @@ impl Server {
             Ok(()) if done => self.close_client(token),
             Ok(()) => self.queue_write(token),
         }
+        if !self.engine.config.changed.is_empty() {
+            self.apply_config_changes();
+        }
+    }
+
+    /// Reacts to directives changed by CONFIG SET that the loop owns.
+    fn apply_config_changes(&mut self) {
+        for name in std::mem::take(&mut self.engine.config.changed) {
+            if name == "loglevel" && !crate::logging::env_overrides() {
+                log::set_max_level(crate::logging::level_filter(self.engine.config.loglevel));
+            }
+        }
     }
 
     fn read_and_process(&mut self, client: &mut Client, token: usize) -> Result<(), Close> {
