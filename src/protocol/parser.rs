@@ -184,9 +184,6 @@ impl Parser {
             }
             return Ok(None);
         };
-        if lf > INLINE_MAX {
-            return Err(ParseError::TooBigInline);
-        }
         let end = if lf > 0 && buf[lf - 1] == b'\r' {
             lf - 1
         } else {

@@ -1,0 +1,330 @@
+//! Random command generation: a small shared key space (so commands collide
+//! on keys and hit WRONGTYPE), edge-case values on purpose, every option,
+//! and now and then a wrong arity or a mangled argument.
+
+use fastrand::Rng;
+
+/// How two replies are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    /// Byte for byte.
+    Exact,
+    /// An array whose order Redis does not define: compared as a multiset.
+    Unordered,
+    /// A flat array of pairs whose order Redis does not define.
+    UnorderedPairs,
+    /// An integer that may differ by up to this much (TTLs, times).
+    Near(i64),
+    /// Only the reply's type (and arity for arrays) must agree.
+    Shape,
+}
+
+/// One generated step.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// A single request.
+    One { args: Vec<Vec<u8>>, cmp: Cmp },
+    /// A whole SCAN-family iteration (cursor loop); the union of the
+    /// returned elements is compared as a set. `cursor_at` is the index of
+    /// the cursor argument.
+    ScanAll {
+        args: Vec<Vec<u8>>,
+        cursor_at: usize,
+    },
+}
+
+impl Step {
+    pub fn exact(args: Vec<Vec<u8>>) -> Step {
+        Step::One {
+            args,
+            cmp: Cmp::Exact,
+        }
+    }
+
+    pub fn with(args: Vec<Vec<u8>>, cmp: Cmp) -> Step {
+        Step::One { args, cmp }
+    }
+
+    /// The command's name (and subcommand for containers), for reports
+    /// and the allowlist.
+    pub fn name(&self) -> String {
+        let args = match self {
+            Step::One { args, .. } | Step::ScanAll { args, .. } => args,
+        };
+        command_name(args)
+    }
+}
+
+/// Containers whose second word names the subcommand.
+const CONTAINERS: &[&str] = &[
+    "client", "config", "command", "object", "debug", "memory", "xinfo", "xgroup", "pubsub",
+    "function", "script", "acl", "cluster", "latency", "slowlog", "module",
+];
+
+pub fn command_name(args: &[Vec<u8>]) -> String {
+    let first = args
+        .first()
+        .map(|a| String::from_utf8_lossy(a).to_ascii_lowercase())
+        .unwrap_or_default();
+    match args.get(1) {
+        Some(sub) if CONTAINERS.contains(&first.as_str()) => {
+            format!(
+                "{first} {}",
+                String::from_utf8_lossy(sub).to_ascii_lowercase()
+            )
+        }
+        _ => first,
+    }
+}
+
+/// The keys every generated command draws from, in every database used.
+pub const KEYS: &[&[u8]] = &[
+    b"k0",
+    b"k1",
+    b"k2",
+    b"k3",
+    b"k4",
+    b"",
+    b"bin\x00\r\nkey",
+    b"long-key-name-beyond-inline-storage",
+];
+
+/// Values chosen to break things: empty, binary, integer edges, floats,
+/// near-integers, and a value big enough to take the large-bulk path.
+fn edge_values() -> Vec<Vec<u8>> {
+    let mut v: Vec<Vec<u8>> = [
+        &b""[..],
+        b"0",
+        b"1",
+        b"-1",
+        b"10",
+        b"-0",
+        b"+1",
+        b"01",
+        b" 1",
+        b"1 ",
+        b"9223372036854775807",
+        b"-9223372036854775808",
+        b"9223372036854775806",
+        b"-9223372036854775807",
+        b"9223372036854775808",
+        b"-9223372036854775809",
+        b"99999999999999999999",
+        b"3.14",
+        b"-2.5e3",
+        b"1e308",
+        b"1e400",
+        b"inf",
+        b"-inf",
+        b"nan",
+        b"0x10",
+        b"abc",
+        b"hello world",
+        b"\r\n",
+        b"a\x00b",
+        b"\xff\xfe\x00",
+        b"12345678901234",
+        b"123456789012345",
+        b"this value is longer than forty four bytes, so it is raw",
+    ]
+    .iter()
+    .map(|s| s.to_vec())
+    .collect();
+    v.push(vec![b'x'; 40 * 1024]);
+    v
+}
+
+/// Integer arguments: offsets, counts, increments, indexes.
+const EDGE_INTS: &[&str] = &[
+    "0",
+    "1",
+    "-1",
+    "2",
+    "3",
+    "-2",
+    "5",
+    "10",
+    "-10",
+    "100",
+    "-100",
+    "1000",
+    "4294967295",
+    "4294967296",
+    "536870911",
+    "536870912",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "9223372036854775806",
+    "9223372036854775808",
+    "abc",
+    "",
+    "1.5",
+    "+1",
+    "01",
+    " 1",
+];
+
+pub struct Gen {
+    pub rng: Rng,
+    values: Vec<Vec<u8>>,
+}
+
+impl Gen {
+    pub fn new(seed: u64) -> Gen {
+        Gen {
+            rng: Rng::with_seed(seed),
+            values: edge_values(),
+        }
+    }
+
+    pub fn chance(&mut self, percent: u32) -> bool {
+        self.rng.u32(..100) < percent
+    }
+
+    pub fn key(&mut self) -> Vec<u8> {
+        KEYS[self.rng.usize(..KEYS.len())].to_vec()
+    }
+
+    /// One to `max` keys, repeats allowed.
+    pub fn keys(&mut self, max: usize) -> Vec<Vec<u8>> {
+        let n = self.rng.usize(1..=max);
+        (0..n).map(|_| self.key()).collect()
+    }
+
+    pub fn value(&mut self) -> Vec<u8> {
+        match self.rng.u32(..10) {
+            0..=5 => self.values[self.rng.usize(..self.values.len())].clone(),
+            6 | 7 => self.rng.i64(-1000..1000).to_string().into_bytes(),
+            _ => {
+                let len = self.rng.usize(0..30);
+                (0..len).map(|_| self.rng.alphanumeric() as u8).collect()
+            }
+        }
+    }
+
+    /// A small integer most of the time, an edge case otherwise.
+    pub fn int(&mut self, lo: i64, hi: i64) -> Vec<u8> {
+        if self.chance(80) {
+            self.rng.i64(lo..=hi).to_string().into_bytes()
+        } else {
+            self.edge_int()
+        }
+    }
+
+    pub fn edge_int(&mut self) -> Vec<u8> {
+        EDGE_INTS[self.rng.usize(..EDGE_INTS.len())]
+            .as_bytes()
+            .to_vec()
+    }
+
+    pub fn float(&mut self) -> Vec<u8> {
+        const F: &[&str] = &[
+            "0",
+            "1",
+            "-1",
+            "0.1",
+            "1.5",
+            "-2.25",
+            "1e3",
+            "3.0e-5",
+            "10.5",
+            "5.0e3",
+            "inf",
+            "-inf",
+            "nan",
+            "abc",
+            "",
+            "1e308",
+            "1.7976931348623157e308",
+            "0x1p3",
+            " 1",
+            "1 ",
+        ];
+        if self.chance(50) {
+            format!("{:.3}", self.rng.f64() * 200.0 - 100.0).into_bytes()
+        } else {
+            F[self.rng.usize(..F.len())].as_bytes().to_vec()
+        }
+    }
+
+    pub fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
+        options[self.rng.usize(..options.len())]
+    }
+
+    /// The command name in random letter case (Redis ignores case).
+    pub fn name(&mut self, name: &str) -> Vec<u8> {
+        match self.rng.u32(..4) {
+            0 => name.to_ascii_uppercase().into_bytes(),
+            1 => name
+                .bytes()
+                .map(|b| {
+                    if self.rng.bool() {
+                        b.to_ascii_uppercase()
+                    } else {
+                        b
+                    }
+                })
+                .collect(),
+            _ => name.as_bytes().to_vec(),
+        }
+    }
+
+    /// One of several command names, in random letter case.
+    pub fn name_of(&mut self, names: &[&str]) -> Vec<u8> {
+        let n = self.pick(names);
+        self.name(n)
+    }
+
+    /// Now and then breaks arity: drops the last argument or adds one.
+    pub fn mangle(&mut self, mut args: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+        if self.chance(3) && args.len() > 1 {
+            args.pop();
+        } else if self.chance(3) {
+            let extra = self.value();
+            args.push(extra);
+        }
+        args
+    }
+}
+
+/// Builds an argument vector from string pieces and byte pieces.
+#[macro_export]
+macro_rules! args {
+    ($($a:expr),* $(,)?) => {{
+        let mut v: Vec<Vec<u8>> = Vec::new();
+        $( $crate::generate::push_arg(&mut v, $a); )*
+        v
+    }};
+}
+
+pub trait IntoArgs {
+    fn push_into(self, v: &mut Vec<Vec<u8>>);
+}
+
+impl IntoArgs for &str {
+    fn push_into(self, v: &mut Vec<Vec<u8>>) {
+        v.push(self.as_bytes().to_vec());
+    }
+}
+
+impl IntoArgs for String {
+    fn push_into(self, v: &mut Vec<Vec<u8>>) {
+        v.push(self.into_bytes());
+    }
+}
+
+impl IntoArgs for Vec<u8> {
+    fn push_into(self, v: &mut Vec<Vec<u8>>) {
+        v.push(self);
+    }
+}
+
+impl IntoArgs for Vec<Vec<u8>> {
+    fn push_into(self, v: &mut Vec<Vec<u8>>) {
+        v.extend(self);
+    }
+}
+
+pub fn push_arg(v: &mut Vec<Vec<u8>>, a: impl IntoArgs) {
+    a.push_into(v);
+}
