@@ -13,6 +13,7 @@
 //! Usage: difftest --redis HOST:PORT --ferredis HOST:PORT
 //!                 [--seeds 1,2,3] [--random-seed] [--count N]
 //!                 [--families strings,keys,server] [--allowlist FILE]
+//!                 [--protocol 2|3]
 
 mod compare;
 mod families;
@@ -40,6 +41,8 @@ struct Options {
     count: usize,
     families: Vec<String>,
     allowlist: Option<String>,
+    /// RESP version to speak (HELLO 3 switches both servers to RESP3).
+    protocol: u8,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -50,6 +53,7 @@ fn parse_options() -> Result<Options, String> {
         count: 20_000,
         families: families::ALL.iter().map(|(n, _)| n.to_string()).collect(),
         allowlist: None,
+        protocol: 2,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -71,6 +75,13 @@ fn parse_options() -> Result<Options, String> {
             "--count" => o.count = value()?.parse().map_err(|_| "bad --count")?,
             "--families" => o.families = value()?.split(',').map(str::to_string).collect(),
             "--allowlist" => o.allowlist = Some(value()?),
+            "--protocol" => {
+                o.protocol = match value()?.as_str() {
+                    "2" => 2,
+                    "3" => 3,
+                    other => return Err(format!("bad --protocol {other}")),
+                }
+            }
             _ => return Err(format!("unknown option {a}")),
         }
     }
@@ -149,11 +160,22 @@ struct Pair {
 
 impl Pair {
     fn open(o: &Options) -> Result<Pair, String> {
-        Ok(Pair {
+        let mut pair = Pair {
             redis: Conn::connect(&o.redis).map_err(|e| format!("redis {}: {e}", o.redis))?,
             ferredis: Conn::connect(&o.ferredis)
                 .map_err(|e| format!("ferredis {}: {e}", o.ferredis))?,
-        })
+        };
+        if o.protocol == 3 {
+            let ((a, _), (b, _)) = pair.both(&args(&[b"HELLO", b"3"]));
+            if a.is_error() || b.is_error() {
+                return Err(format!(
+                    "HELLO 3 refused: redis {} ferredis {}",
+                    a.show(),
+                    b.show()
+                ));
+            }
+        }
+        Ok(pair)
     }
 
     fn both(&mut self, args: &[Vec<u8>]) -> ((Reply, Vec<u8>), (Reply, Vec<u8>)) {

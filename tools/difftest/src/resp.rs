@@ -52,7 +52,11 @@ impl Reply {
             }
             Reply::Other(t, raw) => {
                 out.push(*t);
+                if matches!(t, b'=' | b'!') {
+                    out.extend_from_slice(format!("{}\r\n", raw.len()).as_bytes());
+                }
                 out.extend_from_slice(raw);
+                out.extend_from_slice(b"\r\n");
             }
             Reply::Closed => out.extend_from_slice(b"<closed>"),
             Reply::Timeout => out.extend_from_slice(b"<timeout>"),
@@ -240,6 +244,11 @@ impl Conn {
                     items.push(self.parse_inner()?);
                 }
                 Reply::Array(Some(items))
+            }
+            // RESP3 verbatim strings and blob errors carry a payload.
+            b'=' | b'!' if num() >= 0 => {
+                let data = self.exact(num() as usize + 2)?;
+                Reply::Other(t, data[..data.len() - 2].to_vec())
             }
             b'%' => {
                 let mut items = Vec::new();
