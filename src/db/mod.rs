@@ -373,3 +373,150 @@ impl Keyspace {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn string(n: i64) -> Object {
+        Object::string(Str::Int(n), 0)
+    }
+
+    #[test]
+    fn lookups_count_statistics_as_redis() {
+        let mut db = Db::new();
+        db.add(b"a", string(1));
+        db.add(b"x", string(2));
+        db.set_expire(b"x", 10);
+        assert!(db.get_notouch(b"a", 100).is_some());
+        assert!(db.get_notouch(b"zz", 100).is_none());
+        // An expired key is a miss, and is gone afterwards.
+        assert!(db.get_notouch(b"x", 100).is_none());
+        assert_eq!(
+            (db.stats.hits, db.stats.misses, db.stats.expired),
+            (1, 2, 1)
+        );
+        assert!(db.get_mut(b"a", 100).is_some());
+        assert!(db.peek(b"a", 100).is_some());
+        assert_eq!((db.stats.hits, db.stats.misses), (1, 2));
+        assert_eq!(db.len(), 1);
+    }
+
+    #[test]
+    fn delete_expires_first() {
+        let mut db = Db::new();
+        db.add(b"a", string(1));
+        db.add(b"x", string(2));
+        db.set_expire(b"x", 10);
+        db.set_expire(b"a", 1000);
+        assert!(!db.delete(b"x", 100));
+        assert_eq!(db.stats.expired, 1);
+        assert!(db.delete(b"a", 100));
+        assert!(!db.delete(b"a", 100));
+        assert_eq!((db.len(), db.expires_len()), (0, 0));
+    }
+
+    #[test]
+    fn is_expired_does_not_delete() {
+        let mut db = Db::new();
+        db.add(b"x", string(2));
+        db.set_expire(b"x", 10);
+        let expired: Vec<bool> = db.iter().map(|(k, o)| db.is_expired(k, o, 100)).collect();
+        assert_eq!(expired, [true]);
+        assert_eq!(db.len(), 1);
+        assert!(db.expire_if_due(b"x", 100));
+        assert_eq!(db.len(), 0);
+    }
+
+    #[test]
+    fn moved_values_drop_their_expire_flag() {
+        let mut db = Db::new();
+        db.add(b"a", string(1));
+        db.set_expire(b"a", 1000);
+        let obj = db.remove(b"a").unwrap();
+        db.add_moved(b"b", obj);
+        assert_eq!(db.expire_time(b"b"), None);
+        // Without the flag, PERSIST has nothing to remove.
+        assert!(!db.persist(b"b"));
+        assert_eq!(db.expires_len(), 0);
+    }
+
+    #[test]
+    fn lfu_overwrite_keeps_the_counter() {
+        let mut ks = Keyspace::new(1);
+        ks.set_access_policy(AccessPolicy {
+            clock: AccessClock::Lfu {
+                log_factor: 0,
+                decay_minutes: 0,
+            },
+            share_integers: true,
+        });
+        let db = &mut ks.dbs[0];
+        db.set(b"k", string(1), false);
+        let now = crate::util::now_ms();
+        for _ in 0..3 {
+            db.get(b"k", now);
+        }
+        let freq = |db: &mut Db| access::lfu_counter(db.peek(b"k", now).unwrap().clock(), 0, now);
+        assert_eq!(freq(db), 8);
+        db.set(b"k", string(2), false);
+        assert_eq!(freq(db), 8);
+        db.remove(b"k");
+        db.add(b"k", string(3));
+        assert_eq!(freq(db), access::LFU_INIT_VAL);
+    }
+
+    #[test]
+    fn random_key_deletes_expired_keys_it_meets() {
+        let mut db = Db::new();
+        let mut rng = fastrand::Rng::with_seed(1);
+        for i in 0..20 {
+            let k = format!("k{i}");
+            db.add(k.as_bytes(), string(i));
+            db.set_expire(k.as_bytes(), 10);
+        }
+        db.add(b"live", string(0));
+        assert_eq!(db.random_key(100, &mut rng), Some(Key::new(b"live")));
+        db.remove(b"live");
+        assert_eq!(db.random_key(100, &mut rng), None);
+        assert!(db.is_empty());
+    }
+
+    /// SCAN's guarantee at the keyspace level: keys present throughout are
+    /// returned while the table grows (mid-rehash) and shrinks again.
+    #[test]
+    fn scan_survives_rehashing() {
+        let mut db = Db::new();
+        for i in 0..300 {
+            db.add(format!("keep{i}").as_bytes(), string(i));
+        }
+        let mut seen = HashSet::new();
+        let (mut cursor, mut steps, mut mid_rehash) = (0, 0, 0);
+        loop {
+            mid_rehash += usize::from(db.is_rehashing());
+            cursor = db.scan(cursor, &mut |k, _| {
+                seen.insert(k.as_bytes().to_vec());
+            });
+            steps += 1;
+            if steps == 3 {
+                for i in 0..3000 {
+                    db.add(format!("tmp{i}").as_bytes(), string(i));
+                }
+            }
+            if steps == 60 {
+                for i in 0..3000 {
+                    db.remove(format!("tmp{i}").as_bytes());
+                }
+            }
+            db.maintain_tables(1);
+            if cursor == 0 {
+                break;
+            }
+        }
+        assert!(mid_rehash > 0);
+        for i in 0..300 {
+            assert!(seen.contains(format!("keep{i}").as_bytes()), "keep{i}");
+        }
+    }
+}
