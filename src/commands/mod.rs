@@ -9,10 +9,15 @@ mod cmd_client;
 mod cmd_command;
 mod cmd_config;
 mod connection;
+mod expire;
 mod keys;
+mod object;
+mod scan;
 mod server;
 mod strings;
 pub mod table;
+#[cfg(test)]
+mod testkit;
 
 pub use client::{ClientState, Clients, ConnInfo, NoClients};
 
@@ -138,7 +143,7 @@ impl Engine {
             .map(|_| char::from_digit(rng.u32(..16), 16).unwrap_or('0'))
             .collect();
         let now = crate::util::now_ms();
-        Engine {
+        let mut engine = Engine {
             keyspace: Keyspace::new(databases),
             tcp_port: u16::try_from(config.port).unwrap_or(0),
             config,
@@ -146,6 +151,9 @@ impl Engine {
             commands: CommandTable::new(&[
                 strings::COMMANDS,
                 keys::COMMANDS,
+                expire::COMMANDS,
+                scan::COMMANDS,
+                object::COMMANDS,
                 connection::COMMANDS,
                 server::COMMANDS,
                 cmd_client::COMMANDS,
@@ -161,7 +169,9 @@ impl Engine {
             dirty: 0,
             expire_next_db: 0,
             lastsave: now / 1000,
-        }
+        };
+        object::sync_access_policy(&mut engine);
+        engine
     }
 
     /// A new client's state, with the next client id.
@@ -191,6 +201,8 @@ impl Engine {
             reply.error(&e.0);
         }
         self.stats.total_error_replies += reply.take_error_count();
+        // A CONFIG SET may have changed what lookups do to the access clock.
+        object::sync_access_policy(self);
         // CLIENT REPLY SKIP silences exactly the next command.
         client.reply_skip = std::mem::take(&mut client.reply_skip_next);
         reply.muted = client.reply_off || client.reply_skip;

@@ -92,6 +92,9 @@ pub struct Config {
     pub oom_score_adj_values: [i64; 3],
     pub latency_percentiles: Vec<f64>,
     passive: HashMap<&'static str, String>,
+    /// Counts stored values, so state derived from the configuration can
+    /// tell when to derive it again.
+    generation: u64,
     /// The config file given at start-up, if any.
     pub config_file: Option<String>,
     /// Directives changed by CONFIG SET since the server last looked, so it
@@ -168,6 +171,7 @@ impl Config {
             return Err("wrong number of arguments".into());
         }
         let value = args.first().map(String::as_str).unwrap_or("");
+        self.generation += 1;
         let canonical = match &d.kind {
             _ if matches!(d.slot, Slot::Special(..)) => String::new(),
             Kind::Bool => match value.to_ascii_lowercase().as_str() {
@@ -449,6 +453,18 @@ impl Config {
             }
         }
         seen.into_iter().map(|(n, d)| (n, self.get(d))).collect()
+    }
+
+    /// The stored text of a passive directive (one ferredis validates and
+    /// reports but has no field for), e.g. `maxmemory-policy`.
+    pub fn passive_value(&self, name: &str) -> Option<&str> {
+        self.passive.get(name).map(String::as_str)
+    }
+
+    /// Changes whenever any directive's value is stored (start-up, CONFIG
+    /// SET), so derived state can be refreshed only when needed.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The hz the cron runs at.

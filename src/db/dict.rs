@@ -396,6 +396,17 @@ impl<V> Dict<V> {
             }
         }
     }
+
+    /// Every entry, table by table, bucket by bucket.
+    pub fn iter(&self) -> impl Iterator<Item = (&Key, &V)> {
+        self.tables[..self.tables_in_use()]
+            .iter()
+            .flat_map(|t| t.buckets.iter())
+            .flat_map(|b| {
+                std::iter::successors(b.as_deref(), |e| e.next.as_deref())
+                    .map(|e| (&e.key, &e.value))
+            })
+    }
 }
 
 fn visit_chain<V>(bucket: &Bucket<V>, f: &mut dyn FnMut(&Key, &V)) {

@@ -8,11 +8,13 @@
 //! methods, which is where watched-key invalidation and keyspace
 //! notifications hook in.
 
+pub mod access;
 pub mod dict;
 pub mod expire;
 pub mod key;
 pub mod value;
 
+pub use access::{AccessClock, AccessPolicy};
 pub use dict::Dict;
 pub use key::Key;
 pub use value::{Object, Str, Value};
@@ -33,6 +35,9 @@ pub struct Db {
     /// Running average TTL of sampled keys, for INFO keyspace.
     pub avg_ttl: i64,
     pub stats: DbStats,
+    /// How lookups stamp the access clock; set for every database at once
+    /// by [`Keyspace::set_access_policy`].
+    access: AccessPolicy,
 }
 
 /// Counters INFO stats reports, summed over databases.
@@ -88,7 +93,7 @@ impl Db {
         match self.dict.get_mut_hashed(hash, key) {
             Some(obj) => {
                 self.stats.hits += 1;
-                obj.touch(now_ms);
+                self.access.touch(obj, now_ms);
                 Some(obj)
             }
             None => {
@@ -104,9 +109,25 @@ impl Db {
         self.lookup(key, now_ms)
     }
 
-    /// Lookup without touching the access clock or the statistics, for
-    /// commands that inspect keys (TYPE, OBJECT, TTL use Redis's
-    /// LOOKUP_NOTOUCH).
+    /// Looks a key up for reading without touching its access clock, but
+    /// counting the hit or miss: Redis's LOOKUP_NOTOUCH, which TYPE,
+    /// EXISTS, TTL and OBJECT use so inspecting a key does not make it
+    /// look recently used.
+    pub fn get_notouch(&mut self, key: &[u8], now_ms: i64) -> Option<&Object> {
+        let hash = hash_key(key);
+        if self.expire_if_needed(hash, key, now_ms) {
+            self.stats.misses += 1;
+            return None;
+        }
+        let found = self.dict.get_hashed(hash, key);
+        match found {
+            Some(_) => self.stats.hits += 1,
+            None => self.stats.misses += 1,
+        }
+        found
+    }
+
+    /// Lookup without touching the access clock or the statistics.
     pub fn peek(&mut self, key: &[u8], now_ms: i64) -> Option<&Object> {
         let hash = hash_key(key);
         if self.expire_if_needed(hash, key, now_ms) {
@@ -121,7 +142,7 @@ impl Db {
             return None;
         }
         let obj = self.dict.get_mut_hashed(hash, key)?;
-        obj.touch(now_ms);
+        self.access.touch(obj, now_ms);
         Some(obj)
     }
 
@@ -134,8 +155,14 @@ impl Db {
     /// replaced and its expire time dropped unless `keep_ttl`.
     pub fn set(&mut self, key: &[u8], mut obj: Object, keep_ttl: bool) {
         let hash = hash_key(key);
+        self.prepare_new(&mut obj);
         if let Some(old) = self.dict.get_mut_hashed(hash, key) {
             let had_expire = old.has_flag(flags::HAS_EXPIRE);
+            if matches!(self.access.clock, AccessClock::Lfu { .. }) {
+                // Redis's dbOverwrite: the access frequency belongs to the
+                // key, so a new value inherits it.
+                obj.set_clock(old.clock());
+            }
             if keep_ttl {
                 obj.set_flag(flags::HAS_EXPIRE, had_expire);
                 *old = obj;
@@ -150,9 +177,64 @@ impl Db {
         }
     }
 
-    /// Adds a key that the caller knows is absent (after a lookup).
-    pub fn add(&mut self, key: &[u8], obj: Object) {
+    /// Adds a key that the caller knows is absent (after a lookup), with a
+    /// value just created.
+    pub fn add(&mut self, key: &[u8], mut obj: Object) {
+        self.prepare_new(&mut obj);
         self.dict.insert_new(hash_key(key), Key::new(key), obj);
+    }
+
+    /// Adds a key known to be absent with a value taken from another key
+    /// (RENAME, MOVE): the value keeps its access clock and sharing, as
+    /// Redis moves the very same object. Any expire time is the caller's
+    /// to set again.
+    pub fn add_moved(&mut self, key: &[u8], mut obj: Object) {
+        obj.set_flag(flags::HAS_EXPIRE, false);
+        self.dict.insert_new(hash_key(key), Key::new(key), obj);
+    }
+
+    /// What a value that was just created needs before it is stored: no
+    /// stale expire flag, and the clock and sharing of the access policy.
+    /// The default policy stamps nothing, the creator already did.
+    fn prepare_new(&self, obj: &mut Object) {
+        obj.set_flag(flags::HAS_EXPIRE, false);
+        if self.access != AccessPolicy::default() {
+            self.access.stamp_new(obj, crate::util::now_ms());
+        }
+    }
+
+    /// Deletes a key the way DEL does: a key past its expire time is
+    /// expired first (counted as such) and then was not there to delete.
+    pub fn delete(&mut self, key: &[u8], now_ms: i64) -> bool {
+        let hash = hash_key(key);
+        if self.expire_if_needed(hash, key, now_ms) {
+            return false;
+        }
+        match self.dict.remove_hashed(hash, key) {
+            Some(obj) => {
+                if obj.has_flag(flags::HAS_EXPIRE) {
+                    self.expires.remove_hashed(hash, key);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Expires the key if its time has passed (Redis's expireIfNeeded);
+    /// true if it was deleted.
+    pub fn expire_if_due(&mut self, key: &[u8], now_ms: i64) -> bool {
+        self.expire_if_needed(hash_key(key), key, now_ms)
+    }
+
+    /// Whether a stored entry is past its expire time, without deleting it
+    /// (Redis's keyIsExpired, which KEYS uses while it iterates).
+    pub fn is_expired(&self, key: &Key, obj: &Object, now_ms: i64) -> bool {
+        obj.has_flag(flags::HAS_EXPIRE)
+            && self
+                .expires
+                .get(key.as_bytes())
+                .is_some_and(|&when| when <= now_ms)
     }
 
     /// Deletes a key; returns its value if it existed (expired or not).
@@ -213,33 +295,32 @@ impl Db {
         self.dict.for_each(f)
     }
 
+    /// Every entry, expired or not, in table order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Key, &Object)> {
+        self.dict.iter()
+    }
+
     /// A random key that is not expired (RANDOMKEY). Expired keys met on
-    /// the way are deleted, as Redis does; if every key sampled so far has
-    /// a TTL, give up after a while so a database full of keys that are
-    /// all expired cannot spin forever.
+    /// the way are deleted, as Redis does on a master; every round either
+    /// returns or deletes a key, so a database of expired keys ends empty
+    /// rather than spinning.
     pub fn random_key(&mut self, now_ms: i64, rng: &mut fastrand::Rng) -> Option<Key> {
-        let mut tries = 0;
         loop {
             let (key, obj) = self.dict.random_entry(rng)?;
             let key = key.clone();
             if !obj.has_flag(flags::HAS_EXPIRE) {
                 return Some(key);
             }
-            tries += 1;
-            let when = self
-                .expires
-                .get(key.as_bytes())
-                .copied()
-                .unwrap_or(i64::MAX);
-            if when > now_ms {
+            let hash = hash_key(key.as_bytes());
+            if !self.expire_if_needed(hash, key.as_bytes(), now_ms) {
                 return Some(key);
             }
-            if tries > 100 && self.expires.len() == self.dict.len() {
-                // Redis returns such a key rather than looping.
-                return Some(key);
-            }
-            self.expire_if_needed(hash_key(key.as_bytes()), key.as_bytes(), now_ms);
         }
+    }
+
+    /// Whether the key table is being rehashed (grown or shrunk).
+    pub fn is_rehashing(&self) -> bool {
+        self.dict.is_rehashing()
     }
 
     /// Incremental rehashing and shrinking, from the cron.
@@ -254,13 +335,28 @@ impl Db {
 /// All databases of the server.
 pub struct Keyspace {
     pub dbs: Vec<Db>,
+    /// The configuration generation the access policy was derived from,
+    /// so the engine re-derives it only after the configuration changed.
+    pub access_generation: Option<u64>,
 }
 
 impl Keyspace {
     pub fn new(databases: usize) -> Keyspace {
         Keyspace {
             dbs: (0..databases.max(1)).map(|_| Db::new()).collect(),
+            access_generation: None,
         }
+    }
+
+    /// Applies an access policy to every database.
+    pub fn set_access_policy(&mut self, policy: AccessPolicy) {
+        for db in &mut self.dbs {
+            db.access = policy;
+        }
+    }
+
+    pub fn access_policy(&self) -> AccessPolicy {
+        self.dbs.first().map(|d| d.access).unwrap_or_default()
     }
 
     pub fn stats(&self) -> DbStats {
@@ -274,6 +370,153 @@ impl Keyspace {
     pub fn reset_stats(&mut self) {
         for db in &mut self.dbs {
             db.stats = DbStats::default();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn string(n: i64) -> Object {
+        Object::string(Str::Int(n), 0)
+    }
+
+    #[test]
+    fn lookups_count_statistics_as_redis() {
+        let mut db = Db::new();
+        db.add(b"a", string(1));
+        db.add(b"x", string(2));
+        db.set_expire(b"x", 10);
+        assert!(db.get_notouch(b"a", 100).is_some());
+        assert!(db.get_notouch(b"zz", 100).is_none());
+        // An expired key is a miss, and is gone afterwards.
+        assert!(db.get_notouch(b"x", 100).is_none());
+        assert_eq!(
+            (db.stats.hits, db.stats.misses, db.stats.expired),
+            (1, 2, 1)
+        );
+        assert!(db.get_mut(b"a", 100).is_some());
+        assert!(db.peek(b"a", 100).is_some());
+        assert_eq!((db.stats.hits, db.stats.misses), (1, 2));
+        assert_eq!(db.len(), 1);
+    }
+
+    #[test]
+    fn delete_expires_first() {
+        let mut db = Db::new();
+        db.add(b"a", string(1));
+        db.add(b"x", string(2));
+        db.set_expire(b"x", 10);
+        db.set_expire(b"a", 1000);
+        assert!(!db.delete(b"x", 100));
+        assert_eq!(db.stats.expired, 1);
+        assert!(db.delete(b"a", 100));
+        assert!(!db.delete(b"a", 100));
+        assert_eq!((db.len(), db.expires_len()), (0, 0));
+    }
+
+    #[test]
+    fn is_expired_does_not_delete() {
+        let mut db = Db::new();
+        db.add(b"x", string(2));
+        db.set_expire(b"x", 10);
+        let expired: Vec<bool> = db.iter().map(|(k, o)| db.is_expired(k, o, 100)).collect();
+        assert_eq!(expired, [true]);
+        assert_eq!(db.len(), 1);
+        assert!(db.expire_if_due(b"x", 100));
+        assert_eq!(db.len(), 0);
+    }
+
+    #[test]
+    fn moved_values_drop_their_expire_flag() {
+        let mut db = Db::new();
+        db.add(b"a", string(1));
+        db.set_expire(b"a", 1000);
+        let obj = db.remove(b"a").unwrap();
+        db.add_moved(b"b", obj);
+        assert_eq!(db.expire_time(b"b"), None);
+        // Without the flag, PERSIST has nothing to remove.
+        assert!(!db.persist(b"b"));
+        assert_eq!(db.expires_len(), 0);
+    }
+
+    #[test]
+    fn lfu_overwrite_keeps_the_counter() {
+        let mut ks = Keyspace::new(1);
+        ks.set_access_policy(AccessPolicy {
+            clock: AccessClock::Lfu {
+                log_factor: 0,
+                decay_minutes: 0,
+            },
+            share_integers: true,
+        });
+        let db = &mut ks.dbs[0];
+        db.set(b"k", string(1), false);
+        let now = crate::util::now_ms();
+        for _ in 0..3 {
+            db.get(b"k", now);
+        }
+        let freq = |db: &mut Db| access::lfu_counter(db.peek(b"k", now).unwrap().clock(), 0, now);
+        assert_eq!(freq(db), 8);
+        db.set(b"k", string(2), false);
+        assert_eq!(freq(db), 8);
+        db.remove(b"k");
+        db.add(b"k", string(3));
+        assert_eq!(freq(db), access::LFU_INIT_VAL);
+    }
+
+    #[test]
+    fn random_key_deletes_expired_keys_it_meets() {
+        let mut db = Db::new();
+        let mut rng = fastrand::Rng::with_seed(1);
+        for i in 0..20 {
+            let k = format!("k{i}");
+            db.add(k.as_bytes(), string(i));
+            db.set_expire(k.as_bytes(), 10);
+        }
+        db.add(b"live", string(0));
+        assert_eq!(db.random_key(100, &mut rng), Some(Key::new(b"live")));
+        db.remove(b"live");
+        assert_eq!(db.random_key(100, &mut rng), None);
+        assert!(db.is_empty());
+    }
+
+    /// SCAN's guarantee at the keyspace level: keys present throughout are
+    /// returned while the table grows (mid-rehash) and shrinks again.
+    #[test]
+    fn scan_survives_rehashing() {
+        let mut db = Db::new();
+        for i in 0..300 {
+            db.add(format!("keep{i}").as_bytes(), string(i));
+        }
+        let mut seen = HashSet::new();
+        let (mut cursor, mut steps, mut mid_rehash) = (0, 0, 0);
+        loop {
+            mid_rehash += usize::from(db.is_rehashing());
+            cursor = db.scan(cursor, &mut |k, _| {
+                seen.insert(k.as_bytes().to_vec());
+            });
+            steps += 1;
+            if steps == 3 {
+                for i in 0..3000 {
+                    db.add(format!("tmp{i}").as_bytes(), string(i));
+                }
+            }
+            if steps == 60 {
+                for i in 0..3000 {
+                    db.remove(format!("tmp{i}").as_bytes());
+                }
+            }
+            db.maintain_tables(1);
+            if cursor == 0 {
+                break;
+            }
+        }
+        assert!(mid_rehash > 0);
+        for i in 0..300 {
+            assert!(seen.contains(format!("keep{i}").as_bytes()), "keep{i}");
         }
     }
 }

@@ -164,6 +164,10 @@ pub mod flags {
     /// The string was edited in place: OBJECT ENCODING says `raw` whatever
     /// its length, as Redis's unshared strings are.
     pub const RAW: u8 = 2;
+    /// A small integer that is not one of Redis's shared objects (a COPY,
+    /// or created while the eviction policy disables sharing): OBJECT
+    /// REFCOUNT says 1 instead of the shared objects' INT_MAX.
+    pub const UNSHARED: u8 = 4;
 }
 
 /// A value plus the per-key metadata Redis keeps in its `robj` header:
@@ -211,6 +215,16 @@ impl Object {
 
     pub fn touch(&mut self, now_ms: i64) {
         self.lru = lru_clock(now_ms);
+    }
+
+    /// The raw 24-bit access clock field (LRU seconds or LFU data; see
+    /// db::access).
+    pub fn clock(&self) -> u32 {
+        self.lru
+    }
+
+    pub fn set_clock(&mut self, clock: u32) {
+        self.lru = clock & LRU_CLOCK_MAX;
     }
 
     /// Seconds since the last access, as OBJECT IDLETIME reports.
