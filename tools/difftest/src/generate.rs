@@ -211,6 +211,31 @@ impl Gen {
         }
     }
 
+    /// A time to live: long enough not to race between the two servers,
+    /// or one of the invalid and extreme values Redis must refuse.
+    pub fn ttl(&mut self, lo: i64, hi: i64) -> Vec<u8> {
+        const BAD: &[&str] = &[
+            "0",
+            "-1",
+            "-100",
+            "abc",
+            "",
+            "1.5",
+            "+1",
+            "01",
+            " 1",
+            "9223372036854775807",
+            "9223372036854775806",
+            "-9223372036854775808",
+            "9223372036854775808",
+        ];
+        if self.chance(85) {
+            self.rng.i64(lo..=hi).to_string().into_bytes()
+        } else {
+            BAD[self.rng.usize(..BAD.len())].as_bytes().to_vec()
+        }
+    }
+
     pub fn edge_int(&mut self) -> Vec<u8> {
         EDGE_INTS[self.rng.usize(..EDGE_INTS.len())]
             .as_bytes()

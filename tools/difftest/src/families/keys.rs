@@ -60,8 +60,8 @@ pub fn step(g: &mut Gen) -> Step {
         16..=18 => {
             let unit = g.pick(&["expire", "pexpire", "expireat", "pexpireat"]);
             let when = match unit {
-                "expire" => g.int(100, 100_000),
-                "pexpire" => g.int(100_000, 10_000_000),
+                "expire" => g.ttl(100, 100_000),
+                "pexpire" => g.ttl(100_000, 10_000_000),
                 "expireat" => super::strings::future_or_past(g, 1),
                 _ => super::strings::future_or_past(g, 1000),
             };
@@ -105,7 +105,7 @@ pub fn step(g: &mut Gen) -> Step {
         25 => args![g.name("incr"), g.key()],
         26 => args![g.name("append"), g.key(), g.value()],
         27 => args![g.name("get"), g.key()],
-        28 => args![g.name("setex"), g.key(), g.int(100, 1000), g.value()],
+        28 => args![g.name("setex"), g.key(), g.ttl(100, 1000), g.value()],
         _ => args![g.name("object"), "encoding", g.key()],
     };
     Step::exact(g.mangle(cmd))

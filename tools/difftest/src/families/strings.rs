@@ -6,12 +6,12 @@ use crate::generate::{Cmp, Gen, Step};
 /// SET-style expiry options (relative ones long enough not to race).
 fn expiry(g: &mut Gen) -> Vec<Vec<u8>> {
     match g.rng.u32(..9) {
-        0 => args!["EX", g.int(100, 100_000)],
-        1 => args!["PX", g.int(100_000, 10_000_000)],
+        0 => args!["EX", g.ttl(100, 100_000)],
+        1 => args!["PX", g.ttl(100_000, 10_000_000)],
         2 => args!["EXAT", future_or_past(g, 1)],
         3 => args!["PXAT", future_or_past(g, 1000)],
         4 => args!["KEEPTTL"],
-        5 => args!["EX", g.edge_int()],
+        5 => args!["EX", g.ttl(100, 1000)],
         6 => args!["PERSIST"],
         _ => vec![],
     }
@@ -45,11 +45,11 @@ pub fn step(g: &mut Gen) -> Step {
             a
         }
         5 => args![g.name("setnx"), g.key(), g.value()],
-        6 => args![g.name("setex"), g.key(), g.int(100, 100_000), g.value()],
+        6 => args![g.name("setex"), g.key(), g.ttl(100, 100_000), g.value()],
         7 => args![
             g.name("psetex"),
             g.key(),
-            g.int(100_000, 10_000_000),
+            g.ttl(100_000, 10_000_000),
             g.value()
         ],
         8 => args![g.name("getset"), g.key(), g.value()],
