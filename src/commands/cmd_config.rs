@@ -31,7 +31,6 @@ static SUBCOMMANDS: &[Command] = &[
     Command::new("resetstat", 2, config_resetstat)
         .flags(ADMIN)
         .acl(ADMIN_ACL)
-        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
         .doc(
             Group::Server,
             "2.0.0",
@@ -93,11 +92,15 @@ fn config_set(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 fn config_resetstat(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     let engine = &mut *ctx.engine;
     let samples = std::mem::take(&mut engine.stats.ops_samples);
+    let net_samples = std::mem::take(&mut engine.stats.net_samples);
     engine.stats = super::Stats {
         ops_samples: samples,
+        net_samples,
         ..Default::default()
     };
     engine.keyspace.reset_stats();
+    engine.cmd_stats.fill(Default::default());
+    engine.memory_peak = super::stats::used_memory();
     ctx.reply.ok();
     Ok(())
 }
