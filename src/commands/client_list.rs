@@ -35,10 +35,24 @@ pub fn client_type(_: &ClientState) -> ClientType {
     ClientType::Normal
 }
 
-/// Calls `f` for every connected client, the caller first.
-pub fn for_each_client(ctx: &Ctx, f: &mut dyn FnMut(&ClientState, &ReplyBuffer, &ConnInfo)) {
-    f(ctx.client, ctx.reply, &ctx.clients.current_conn());
+/// Calls `f` for every connected client, the caller first. `args` are
+/// the arguments of the command running: the caller's `argv-mem`, as
+/// Redis counts them while the command runs.
+pub fn for_each_client(
+    ctx: &Ctx,
+    args: &[bytes::Bytes],
+    f: &mut dyn FnMut(&ClientState, &ReplyBuffer, &ConnInfo),
+) {
+    f(ctx.client, ctx.reply, &current_conn(ctx, args));
     ctx.clients.for_each_other(f);
+}
+
+/// The caller's connection facts while it runs a command with `args`.
+pub fn current_conn(ctx: &Ctx, args: &[bytes::Bytes]) -> ConnInfo {
+    ConnInfo {
+        argv_mem: args.iter().map(|a| a.len()).sum(),
+        ..ctx.clients.current_conn()
+    }
 }
 
 /// What a client costs in memory (CLIENT LIST `tot-mem`, INFO

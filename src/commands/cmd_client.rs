@@ -190,9 +190,9 @@ fn client_setinfo(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-fn client_info(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
+fn client_info(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let mut out = String::with_capacity(320);
-    let conn = ctx.clients.current_conn();
+    let conn = client_list::current_conn(ctx, args);
     client_list::write_line(&mut out, ctx.client, ctx.reply, &conn, ctx.now_ms);
     out.push('\n');
     ctx.reply.verbatim(out.as_bytes(), "txt");
@@ -217,7 +217,7 @@ fn client_list(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     let now = ctx.now_ms;
     let mut lines: Vec<(u64, String)> = Vec::new();
-    client_list::for_each_client(ctx, &mut |c, reply, conn| {
+    client_list::for_each_client(ctx, args, &mut |c, reply, conn| {
         if ty.is_none_or(|t| client_type(c) == t) {
             let mut line = String::with_capacity(320);
             client_list::write_line(&mut line, c, reply, conn, now);
@@ -537,6 +537,8 @@ mod tests {
             info.contains("\r\nid=1 addr=127.0.0.1:1000 laddr=127.0.0.1:6379 fd=-1 name= age=")
         );
         assert!(info.contains(" cmd=client|info user=default redir=-1 resp=2 "));
+        // Redis counts the running command's arguments: "client" + "info".
+        assert!(info.contains(" argv-mem=10 multi-mem=0 "));
         let list = bulk_lines(run_with(&mut e, &mut c, &mut others, &[b"client", b"list"]));
         assert_eq!(list.len(), 2);
         assert!(list[0].starts_with("id=1 addr=127.0.0.1:1000 laddr=127.0.0.1:6379 fd=-1 "));

@@ -67,7 +67,7 @@ impl Selection {
 }
 
 /// Writes one section's fields.
-type Section = fn(&mut Ctx, &mut Info);
+type Section = fn(&mut Ctx, &[Bytes], &mut Info);
 
 /// The text being built: sections separated by an empty line.
 struct Info {
@@ -103,17 +103,19 @@ pub fn info(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         ("stats", "Stats", stats_section),
         ("replication", "Replication", replication),
         ("cpu", "CPU", cpu),
-        ("modules", "Modules", |_, _| {}),
+        ("modules", "Modules", |_, _, _| {}),
         ("commandstats", "Commandstats", commandstats),
         ("errorstats", "Errorstats", errorstats),
-        ("cluster", "Cluster", |_, i| i.field("cluster_enabled", 0)),
+        ("cluster", "Cluster", |_, _, i| {
+            i.field("cluster_enabled", 0)
+        }),
         ("keyspace", "Keyspace", keyspace),
     ];
     for (name, title, write) in sections {
         let wanted = sel.wants(name) || (name == "modules" && sel.wants("module_list"));
         if wanted {
             info.section(title);
-            write(ctx, &mut info);
+            write(ctx, args, &mut info);
         }
     }
     ctx.reply.verbatim(info.out.as_bytes(), "txt");
@@ -129,7 +131,7 @@ fn build_id() -> String {
     format!("{h:x}")
 }
 
-fn server(ctx: &mut Ctx, i: &mut Info) {
+fn server(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     let e = &*ctx.engine;
     let uptime = e.started.elapsed().as_secs();
     i.field("redis_version", crate::REDIS_VERSION);
@@ -170,9 +172,9 @@ fn server(ctx: &mut Ctx, i: &mut Info) {
     i.field("io_threads_active", 0);
 }
 
-fn clients(ctx: &mut Ctx, i: &mut Info) {
+fn clients(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     let (mut max_in, mut max_out) = (0, 0);
-    client_list::for_each_client(ctx, &mut |_, reply, conn| {
+    client_list::for_each_client(ctx, args, &mut |_, reply, conn| {
         max_in = max_in.max(conn.qbuf + conn.qbuf_free);
         max_out = max_out.max(reply.allocated());
     });
@@ -198,7 +200,7 @@ fn config_value(ctx: &mut Ctx, name: &str) -> String {
     }
 }
 
-fn memory(ctx: &mut Ctx, i: &mut Info) {
+fn memory(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     let (allocated, active) = stats::malloc_info();
     let used = allocated;
     let rss = stats::rss();
@@ -206,7 +208,7 @@ fn memory(ctx: &mut Ctx, i: &mut Info) {
     e.memory_peak = e.memory_peak.max(used);
     let (peak, startup) = (e.memory_peak, e.memory_startup);
     let mut clients_mem = 0;
-    client_list::for_each_client(ctx, &mut |state, reply, conn| {
+    client_list::for_each_client(ctx, args, &mut |state, reply, conn| {
         clients_mem += client_list::client_memory(state, reply, conn);
     });
     let overhead = startup + clients_mem;
@@ -293,7 +295,7 @@ fn memory(ctx: &mut Ctx, i: &mut Info) {
 
 /// No RDB or AOF exists yet: everything reads as a server that never
 /// saved, except the changes counted since start-up.
-fn persistence(ctx: &mut Ctx, i: &mut Info) {
+fn persistence(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     let e = &*ctx.engine;
     for name in [
         "loading",
@@ -351,7 +353,7 @@ fn instantaneous_kbps(s: &super::Stats) -> (f64, f64) {
     }
 }
 
-fn stats_section(ctx: &mut Ctx, i: &mut Info) {
+fn stats_section(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     let e = &*ctx.engine;
     let s = &e.stats;
     let db = e.keyspace.stats();
@@ -420,7 +422,7 @@ fn stats_section(ctx: &mut Ctx, i: &mut Info) {
     }
 }
 
-fn replication(ctx: &mut Ctx, i: &mut Info) {
+fn replication(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     let backlog = config_value(ctx, "repl-backlog-size");
     i.field("role", "master");
     i.field("connected_slaves", 0);
@@ -435,7 +437,7 @@ fn replication(ctx: &mut Ctx, i: &mut Info) {
     i.field("repl_backlog_histlen", 0);
 }
 
-fn cpu(_: &mut Ctx, i: &mut Info) {
+fn cpu(_: &mut Ctx, _: &[Bytes], i: &mut Info) {
     let [own, children, thread] = stats::cpu_usage();
     i.field("used_cpu_sys", own.0);
     i.field("used_cpu_user", own.1);
@@ -447,7 +449,7 @@ fn cpu(_: &mut Ctx, i: &mut Info) {
 
 /// One line per command that was called, rejected or failed, subcommands
 /// under their full names.
-fn commandstats(ctx: &mut Ctx, i: &mut Info) {
+fn commandstats(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     let e = &*ctx.engine;
     for (id, entry) in e.commands.entries() {
         let Some(s) = e.cmd_stats.get(id).filter(|s| s.is_used()) else {
@@ -473,13 +475,13 @@ fn commandstats(ctx: &mut Ctx, i: &mut Info) {
     }
 }
 
-fn errorstats(ctx: &mut Ctx, i: &mut Info) {
+fn errorstats(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     for (code, n) in &ctx.engine.stats.error_codes {
         i.field(&format!("errorstat_{code}"), format_args!("count={n}"));
     }
 }
 
-fn keyspace(ctx: &mut Ctx, i: &mut Info) {
+fn keyspace(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     for (n, db) in ctx.engine.keyspace.dbs.iter().enumerate() {
         if !db.is_empty() {
             i.field(

@@ -128,11 +128,12 @@ pub mod acl {
         "scripting",
     ];
 
-    /// The category bit for a name (`read`, not `@read`), ignoring case.
+    /// The category bit for a name (`read`, not `@read`), compared as
+    /// Redis's strcasecmp does (ignoring case, ending at a NUL).
     pub fn by_name(name: &[u8]) -> Option<u32> {
         NAMES
             .iter()
-            .position(|n| n.as_bytes().eq_ignore_ascii_case(name))
+            .position(|n| crate::commands::is(name, n))
             .map(|i| 1 << i)
     }
 
