@@ -470,3 +470,63 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod odd_arguments {
+    use crate::commands::tests::{TestClients, run_with};
+    use crate::commands::{ClientState, Engine};
+    use crate::config::Config;
+
+    /// Every command and subcommand in the table, called with awkward
+    /// arguments in every position, replies without panicking.
+    #[test]
+    fn every_command_survives_odd_arguments() {
+        let mut e = Engine::new(Config::defaults());
+        // DEBUG too; none of the arguments below makes DEBUG SLEEP wait.
+        e.config.enable_debug_command = "yes";
+        let mut c: ClientState = e.new_client("127.0.0.1:1".into(), "127.0.0.1:2".into(), 0);
+        let mut others = TestClients::default();
+        others.add(&mut e, "127.0.0.1:3");
+        let odd: [&[u8]; 12] = [
+            b"",
+            b"\0",
+            b"-1",
+            b"0",
+            b"9223372036854775808",
+            b"-9223372036854775809",
+            b"1e400",
+            b"nan",
+            b"get",
+            b"filterby",
+            b"id",
+            b"\xff\r\n",
+        ];
+        let names: Vec<(String, Option<String>)> = e
+            .commands
+            .entries()
+            .map(|(_, en)| {
+                (
+                    en.parent.map_or(en.cmd.name, |p| p.name).to_string(),
+                    en.parent.map(|_| en.cmd.name.to_string()),
+                )
+            })
+            .collect();
+        for (name, sub) in names {
+            if name == "shutdown" {
+                continue;
+            }
+            for n in 0..4 {
+                for a in odd {
+                    let mut args: Vec<&[u8]> = vec![name.as_bytes()];
+                    if let Some(s) = &sub {
+                        args.push(s.as_bytes());
+                    }
+                    args.extend(std::iter::repeat_n(a, n));
+                    run_with(&mut e, &mut c, &mut others, &args);
+                    c.close_after_reply = false;
+                    c.reply_off = false;
+                }
+            }
+        }
+    }
+}
