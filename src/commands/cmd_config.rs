@@ -100,6 +100,7 @@ fn config_resetstat(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     };
     engine.keyspace.reset_stats();
     engine.cmd_stats.fill(Default::default());
+    engine.cmd_latency.fill_with(|| None);
     engine.memory_peak = super::stats::used_memory();
     ctx.reply.ok();
     Ok(())

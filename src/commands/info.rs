@@ -95,7 +95,7 @@ pub fn info(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         out: String::with_capacity(4096),
         sections: 0,
     };
-    let sections: [(&str, &str, Section); 12] = [
+    let sections: [(&str, &str, Section); 13] = [
         ("server", "Server", server),
         ("clients", "Clients", clients),
         ("memory", "Memory", memory),
@@ -106,6 +106,7 @@ pub fn info(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         ("modules", "Modules", |_, _, _| {}),
         ("commandstats", "Commandstats", commandstats),
         ("errorstats", "Errorstats", errorstats),
+        ("latencystats", "Latencystats", latencystats),
         ("cluster", "Cluster", |_, _, i| {
             i.field("cluster_enabled", 0)
         }),
@@ -472,6 +473,23 @@ fn commandstats(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
                 s.failed_calls
             ),
         );
+    }
+}
+
+/// Percentiles of each command's latency, for the commands that ran
+/// while latency-tracking was on.
+fn latencystats(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
+    let e = &*ctx.engine;
+    if !e.config.latency_tracking {
+        return;
+    }
+    for (id, entry) in e.commands.entries() {
+        if let Some(Some(h)) = e.cmd_latency.get(id) {
+            i.field(
+                &format!("latency_percentiles_usec_{}", entry.full_name),
+                super::latency::percentiles_line(h, &e.config.latency_percentiles),
+            );
+        }
     }
 }
 

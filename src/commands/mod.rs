@@ -15,6 +15,7 @@ mod debug;
 mod info;
 mod key_specs;
 mod keys;
+pub mod latency;
 mod server;
 pub mod stats;
 mod strings;
@@ -145,6 +146,8 @@ pub struct Engine {
     pub tcp_port: u16,
     /// Calls, time and failures per command, indexed by command id.
     pub cmd_stats: Vec<CmdStat>,
+    /// Latency histograms per command id, made at a command's first call.
+    pub cmd_latency: Vec<Option<Box<latency::Histogram>>>,
     /// The replication id a master reports (INFO replication).
     pub replid: String,
     /// Memory in use right after start-up, and the highest seen since.
@@ -180,6 +183,7 @@ impl Engine {
             config,
             stats: Stats::default(),
             cmd_stats: vec![CmdStat::default(); commands.id_count()],
+            cmd_latency: (0..commands.id_count()).map(|_| None).collect(),
             commands,
             rng,
             start_ms: now,
@@ -268,8 +272,15 @@ impl Engine {
         };
         let result = (cmd.handler)(&mut ctx, args);
         let failed = result.is_err() || reply.error_count() > errors_before;
+        let us = crate::util::now_us() - start_us;
         if let Some(s) = self.cmd_stats.get_mut(id) {
-            s.record(crate::util::now_us() - start_us, failed);
+            s.record(us, failed);
+        }
+        if self.config.latency_tracking
+            && let Some(h) = self.cmd_latency.get_mut(id)
+        {
+            h.get_or_insert_with(Default::default)
+                .record_us(u64::try_from(us).unwrap_or(0));
         }
         result
     }

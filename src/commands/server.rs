@@ -429,7 +429,27 @@ mod tests {
             default
         );
         let all = titles(run(&mut e, &mut c, &[b"info", b"everything"]));
-        assert_eq!(all[7..10], ["# Modules", "# Commandstats", "# Errorstats"]);
+        assert_eq!(
+            all,
+            [
+                "# Server",
+                "# Clients",
+                "# Memory",
+                "# Persistence",
+                "# Stats",
+                "# Replication",
+                "# CPU",
+                "# Modules",
+                "# Commandstats",
+                "# Errorstats",
+                "# Latencystats",
+                "# Cluster",
+                "# Keyspace",
+            ]
+        );
+        assert_eq!(titles(run(&mut e, &mut c, &[b"info", b"all"])), all);
+        let lat = String::from_utf8(run(&mut e, &mut c, &[b"info", b"latencystats"])).unwrap();
+        assert!(lat.contains("\r\nlatency_percentiles_usec_info:p50="));
         let server = String::from_utf8(run(&mut e, &mut c, &[b"info", b"server"])).unwrap();
         assert!(server.contains("\r\nredis_version:7.0.15\r\nferredis_version:"));
     }
