@@ -91,13 +91,9 @@ fn config_set(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 
 fn config_resetstat(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     let engine = &mut *ctx.engine;
-    let samples = std::mem::take(&mut engine.stats.ops_samples);
-    let net_samples = std::mem::take(&mut engine.stats.net_samples);
-    engine.stats = super::Stats {
-        ops_samples: samples,
-        net_samples,
-        ..Default::default()
-    };
+    // As Redis's resetServerStats, the instantaneous samples start over
+    // too (a sample from before would make the rates negative).
+    engine.stats = super::Stats::default();
     engine.keyspace.reset_stats();
     engine.cmd_stats.fill(Default::default());
     engine.cmd_latency.fill_with(|| None);

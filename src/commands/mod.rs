@@ -114,7 +114,9 @@ impl Stats {
     /// Commands per second over the recent samples (instantaneous_ops_per_sec).
     pub fn instantaneous_ops(&self) -> u64 {
         match (self.ops_samples.front(), self.ops_samples.back()) {
-            (Some(&(t0, c0)), Some(&(t1, c1))) if t1 > t0 => (c1 - c0) * 1000 / (t1 - t0) as u64,
+            (Some(&(t0, c0)), Some(&(t1, c1))) if t1 > t0 => {
+                c1.saturating_sub(c0) * 1000 / (t1 - t0) as u64
+            }
             _ => 0,
         }
     }

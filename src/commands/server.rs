@@ -483,7 +483,18 @@ mod tests {
             run(&mut e, &mut c, &[b"info", b"errorstats"]),
             b"$37\r\n# Errorstats\r\nerrorstat_ERR:count=4\r\n\r\n"
         );
+        // Samples the cron took before a reset must not make INFO's rates
+        // go negative.
+        e.stats.ops_samples.extend([(0, 100), (1000, 200)]);
+        e.stats
+            .net_samples
+            .extend([(0, 100, 100), (1000, 200, 200)]);
         run(&mut e, &mut c, &[b"config", b"resetstat"]);
+        e.stats.ops_samples.extend([(0, 100), (1000, 5)]);
+        e.stats.net_samples.extend([(0, 100, 100), (1000, 5, 5)]);
+        let stats = String::from_utf8(run(&mut e, &mut c, &[b"info", b"stats"])).unwrap();
+        assert!(stats.contains("\r\ninstantaneous_ops_per_sec:0\r\n"));
+        assert!(stats.contains("\r\ninstantaneous_input_kbps:0.00\r\n"));
         assert_eq!(
             run(&mut e, &mut c, &[b"info", b"errorstats"]),
             b"$14\r\n# Errorstats\r\n\r\n"
