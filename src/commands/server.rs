@@ -155,7 +155,11 @@ fn empty_db(db: &mut Db, async_free: bool) -> usize {
         let stats = db.stats;
         let old = std::mem::take(db);
         db.stats = stats;
-        std::thread::spawn(move || drop(old));
+        // If no thread can be had, the closure (and the old keys with
+        // it) is dropped right here instead.
+        let _ = std::thread::Builder::new()
+            .name("lazyfree".into())
+            .spawn(move || drop(old));
     } else {
         db.clear();
     }
