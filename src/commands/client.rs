@@ -55,6 +55,19 @@ impl ClientState {
             last_cmd: Cow::Borrowed("NULL"),
         }
     }
+
+    /// The peer's IP address, without the port (and without the brackets
+    /// of an IPv6 address).
+    pub fn ip(&self) -> &str {
+        let ip = self.addr.rsplit_once(':').map_or("", |(ip, _)| ip);
+        ip.trim_start_matches('[').trim_end_matches(']')
+    }
+
+    /// Whether the client connects from the loopback address, as Redis's
+    /// islocalClient decides it (exactly 127.0.0.1 or ::1).
+    pub fn is_local(&self) -> bool {
+        matches!(self.ip(), "127.0.0.1" | "::1")
+    }
 }
 
 /// Facts about a client's connection that only the event loop knows.

@@ -31,7 +31,6 @@ static SUBCOMMANDS: &[Command] = &[
     Command::new("resetstat", 2, config_resetstat)
         .flags(ADMIN)
         .acl(ADMIN_ACL)
-        .tips(&["request_policy:all_nodes", "response_policy:all_succeeded"])
         .doc(
             Group::Server,
             "2.0.0",
@@ -92,12 +91,13 @@ fn config_set(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 
 fn config_resetstat(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     let engine = &mut *ctx.engine;
-    let samples = std::mem::take(&mut engine.stats.ops_samples);
-    engine.stats = super::Stats {
-        ops_samples: samples,
-        ..Default::default()
-    };
+    // As Redis's resetServerStats, the instantaneous samples start over
+    // too (a sample from before would make the rates negative).
+    engine.stats = super::Stats::default();
     engine.keyspace.reset_stats();
+    engine.cmd_stats.fill(Default::default());
+    engine.cmd_latency.fill_with(|| None);
+    engine.memory_peak = super::stats::used_memory();
     ctx.reply.ok();
     Ok(())
 }

@@ -19,7 +19,7 @@ pub static COMMANDS: &[Command] = &[
             "Checks that the server is alive.",
         ),
     Command::new("echo", 2, echo)
-        .flags(flag::FAST)
+        .flags(flag::LOADING | flag::STALE | flag::FAST)
         .acl(acl::FAST | CONN)
         .doc(
             Group::Connection,
@@ -133,11 +133,22 @@ fn quit(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// A database index argument as Redis's getIntFromObjectOrReply reads it.
-fn db_index(ctx: &Ctx, arg: &[u8], not_int: &'static str) -> Result<usize, CmdError> {
-    let n = crate::util::parse_i64(arg)
-        .filter(|n| i32::try_from(*n).is_ok())
-        .ok_or(CmdError::text(not_int))?;
+/// A database index argument as Redis's getIntFromObjectOrReply reads it:
+/// `bad` replaces both of its errors (not an integer, not an int) when
+/// given.
+fn db_index(ctx: &Ctx, arg: &[u8], bad: Option<&'static str>) -> Result<usize, CmdError> {
+    let n = crate::util::parse_i64(arg).ok_or(match bad {
+        Some(msg) => CmdError::text(msg),
+        None => CmdError::NOT_INTEGER,
+    })?;
+    if i32::try_from(n).is_err() {
+        return Err(match bad {
+            Some(msg) => CmdError::text(msg),
+            None => CmdError::text(
+                "ERR value is out of range, value must between -2147483648 and 2147483647",
+            ),
+        });
+    }
     usize::try_from(n)
         .ok()
         .filter(|&i| i < ctx.engine.keyspace.dbs.len())
@@ -145,15 +156,15 @@ fn db_index(ctx: &Ctx, arg: &[u8], not_int: &'static str) -> Result<usize, CmdEr
 }
 
 fn select(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
-    let idx = db_index(ctx, &args[1], "ERR value is not an integer or out of range")?;
+    let idx = db_index(ctx, &args[1], None)?;
     ctx.client.db = idx;
     ctx.reply.ok();
     Ok(())
 }
 
 fn swapdb(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
-    let a = db_index(ctx, &args[1], "ERR invalid first DB index")?;
-    let b = db_index(ctx, &args[2], "ERR invalid second DB index")?;
+    let a = db_index(ctx, &args[1], Some("ERR invalid first DB index"))?;
+    let b = db_index(ctx, &args[2], Some("ERR invalid second DB index"))?;
     ctx.engine.keyspace.dbs.swap(a, b);
     ctx.dirty(1);
     ctx.reply.ok();
@@ -168,6 +179,9 @@ fn reset(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     c.reply_skip_next = false;
     c.authenticated = ctx.engine.config.requirepass.is_empty();
     ctx.reply.proto = crate::protocol::Protocol::Resp2;
+    // Replies were muted by CLIENT REPLY OFF when RESET began; it answers
+    // all the same (only a SKIP aimed at RESET itself silences it).
+    ctx.reply.muted = c.reply_skip;
     ctx.reply.simple("RESET");
     Ok(())
 }
@@ -243,7 +257,7 @@ fn hello(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     if !ctx.client.authenticated && !ctx.engine.config.requirepass.is_empty() {
         return Err(CmdError::text(
-            "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
+            "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
         ));
     }
     if let Some(name) = name {
@@ -266,4 +280,93 @@ fn hello(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     r.bulk(b"modules");
     r.array(0);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::tests::run;
+    use crate::commands::{ClientState, Engine};
+    use crate::config::Config;
+
+    fn setup() -> (Engine, ClientState) {
+        let mut e = Engine::new(Config::defaults());
+        let c = e.new_client("127.0.0.1:1000".into(), "127.0.0.1:6379".into(), 0);
+        (e, c)
+    }
+
+    // Expected replies were read off redis-server 7.0.15.
+    #[test]
+    fn select_and_swapdb_errors() {
+        let (mut e, mut c) = setup();
+        let cases: [(&[&[u8]], &[u8]); 10] = [
+            (&[b"select", b"16"], b"-ERR DB index is out of range\r\n"),
+            (&[b"select", b"-1"], b"-ERR DB index is out of range\r\n"),
+            (
+                &[b"select", b"01"],
+                b"-ERR value is not an integer or out of range\r\n",
+            ),
+            (
+                &[b"select", b"2147483648"],
+                b"-ERR value is out of range, value must between -2147483648 and 2147483647\r\n",
+            ),
+            (
+                &[b"select", b"-2147483649"],
+                b"-ERR value is out of range, value must between -2147483648 and 2147483647\r\n",
+            ),
+            (&[b"swapdb", b"a", b"1"], b"-ERR invalid first DB index\r\n"),
+            (
+                &[b"swapdb", b"1", b"99999999999"],
+                b"-ERR invalid second DB index\r\n",
+            ),
+            (
+                &[b"swapdb", b"0", b"16"],
+                b"-ERR DB index is out of range\r\n",
+            ),
+            (
+                &[b"echo", b"a", b"b"],
+                b"-ERR wrong number of arguments for 'echo' command\r\n",
+            ),
+            (
+                &[b"ping", b"a", b"b"],
+                b"-ERR wrong number of arguments for 'ping' command\r\n",
+            ),
+        ];
+        for (args, want) in cases {
+            assert_eq!(run(&mut e, &mut c, args), want, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn reset_answers_after_reply_off() {
+        let (mut e, mut c) = setup();
+        run(&mut e, &mut c, &[b"client", b"setname", b"x"]);
+        run(&mut e, &mut c, &[b"select", b"2"]);
+        assert_eq!(run(&mut e, &mut c, &[b"client", b"reply", b"off"]), b"");
+        assert_eq!(run(&mut e, &mut c, &[b"reset"]), b"+RESET\r\n");
+        assert_eq!(run(&mut e, &mut c, &[b"client", b"getname"]), b"$-1\r\n");
+        assert_eq!(c.db, 0);
+        assert_eq!(
+            run(&mut e, &mut c, &[b"reset", b"x"]),
+            b"-ERR wrong number of arguments for 'reset' command\r\n"
+        );
+    }
+
+    #[test]
+    fn hello_needs_auth_first() {
+        let (mut e, _) = setup();
+        e.config.requirepass = "pw".into();
+        let mut c = e.new_client("127.0.0.1:1".into(), "127.0.0.1:2".into(), 0);
+        assert_eq!(
+            run(&mut e, &mut c, &[b"hello", b"2"]),
+            &b"-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n"[..]
+        );
+        assert_eq!(
+            run(&mut e, &mut c, &[b"debug", b"x"]),
+            &b"-ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n"[..]
+        );
+        assert_eq!(
+            run(&mut e, &mut c, &[b"ping"]),
+            b"-NOAUTH Authentication required.\r\n"
+        );
+    }
 }

@@ -5,15 +5,22 @@
 //! can drive it without a network.
 
 pub mod client;
+mod client_list;
 mod cmd_client;
 mod cmd_command;
 mod cmd_config;
+mod command_docs;
 mod connection;
+mod debug;
 mod expire;
+mod info;
+mod key_specs;
 mod keys;
+pub mod latency;
 mod object;
 mod scan;
 mod server;
+pub mod stats;
 mod strings;
 pub mod table;
 #[cfg(test)]
@@ -25,6 +32,7 @@ use crate::config::Config;
 use crate::db::{Db, Keyspace};
 use crate::protocol::ReplyBuffer;
 use bytes::Bytes;
+use stats::CmdStat;
 use std::borrow::Cow;
 use table::{CommandTable, LookupError, flag};
 
@@ -97,13 +105,23 @@ pub struct Stats {
     pub expired_keys_active: u64,
     /// Recent (time ms, commands processed) samples for instantaneous ops/sec.
     pub ops_samples: std::collections::VecDeque<(i64, u64)>,
+    /// Recent (time ms, net input bytes, net output bytes) samples for
+    /// the instantaneous kbps figures.
+    pub net_samples: std::collections::VecDeque<(i64, u64, u64)>,
+    /// Error replies by error code (INFO errorstats), sorted as Redis's
+    /// radix tree lists them.
+    pub error_codes: std::collections::BTreeMap<String, u64>,
+    pub total_reads_processed: u64,
+    pub total_writes_processed: u64,
 }
 
 impl Stats {
     /// Commands per second over the recent samples (instantaneous_ops_per_sec).
     pub fn instantaneous_ops(&self) -> u64 {
         match (self.ops_samples.front(), self.ops_samples.back()) {
-            (Some(&(t0, c0)), Some(&(t1, c1))) if t1 > t0 => (c1 - c0) * 1000 / (t1 - t0) as u64,
+            (Some(&(t0, c0)), Some(&(t1, c1))) if t1 > t0 => {
+                c1.saturating_sub(c0) * 1000 / (t1 - t0) as u64
+            }
             _ => 0,
         }
     }
@@ -133,33 +151,50 @@ pub struct Engine {
     /// Time of the last successful save (LASTSAVE).
     pub lastsave: i64,
     pub tcp_port: u16,
+    /// Calls, time and failures per command, indexed by command id.
+    pub cmd_stats: Vec<CmdStat>,
+    /// Latency histograms per command id, made at a command's first call.
+    pub cmd_latency: Vec<Option<Box<latency::Histogram>>>,
+    /// The replication id a master reports (INFO replication).
+    pub replid: String,
+    /// Memory in use right after start-up, and the highest seen since.
+    pub memory_startup: usize,
+    pub memory_peak: usize,
 }
 
 impl Engine {
     pub fn new(config: Config) -> Engine {
         let databases = usize::try_from(config.databases).unwrap_or(16);
         let mut rng = fastrand::Rng::new();
-        let run_id: String = (0..40)
-            .map(|_| char::from_digit(rng.u32(..16), 16).unwrap_or('0'))
-            .collect();
+        let mut hex40 = || -> String {
+            (0..40)
+                .map(|_| char::from_digit(rng.u32(..16), 16).unwrap_or('0'))
+                .collect()
+        };
+        let run_id = hex40();
+        let replid = hex40();
         let now = crate::util::now_ms();
+        let commands = CommandTable::new(&[
+            strings::COMMANDS,
+            keys::COMMANDS,
+            expire::COMMANDS,
+            scan::COMMANDS,
+            object::COMMANDS,
+            connection::COMMANDS,
+            server::COMMANDS,
+            cmd_client::COMMANDS,
+            cmd_config::COMMANDS,
+            cmd_command::COMMANDS,
+        ]);
+        let memory_startup = stats::used_memory();
         let mut engine = Engine {
             keyspace: Keyspace::new(databases),
             tcp_port: u16::try_from(config.port).unwrap_or(0),
             config,
             stats: Stats::default(),
-            commands: CommandTable::new(&[
-                strings::COMMANDS,
-                keys::COMMANDS,
-                expire::COMMANDS,
-                scan::COMMANDS,
-                object::COMMANDS,
-                connection::COMMANDS,
-                server::COMMANDS,
-                cmd_client::COMMANDS,
-                cmd_config::COMMANDS,
-                cmd_command::COMMANDS,
-            ]),
+            cmd_stats: vec![CmdStat::default(); commands.id_count()],
+            cmd_latency: (0..commands.id_count()).map(|_| None).collect(),
+            commands,
             rng,
             start_ms: now,
             started: std::time::Instant::now(),
@@ -169,6 +204,9 @@ impl Engine {
             dirty: 0,
             expire_next_db: 0,
             lastsave: now / 1000,
+            replid,
+            memory_startup,
+            memory_peak: memory_startup,
         };
         object::sync_access_policy(&mut engine);
         engine
@@ -199,6 +237,7 @@ impl Engine {
         let result = self.dispatch(client, reply, clients, args);
         if let Err(e) = result {
             reply.error(&e.0);
+            self.stats.count_error_code(&e.0);
         }
         self.stats.total_error_replies += reply.take_error_count();
         // A CONFIG SET may have changed what lookups do to the access clock.
@@ -215,36 +254,88 @@ impl Engine {
         clients: &mut dyn Clients,
         args: &[Bytes],
     ) -> CmdResult {
-        let (cmd, parent) = match self.commands.lookup(args) {
-            Ok(found) => found,
-            Err(LookupError::UnknownSubcommand) => {
+        let found = self.commands.lookup_id(args);
+        let entry = found.as_ref().ok().and_then(|&id| self.commands.entry(id));
+        // As Redis, the last command is recorded at lookup, before any
+        // check, so CLIENT LIST shows what a rejected client tried.
+        client.last_cmd = Cow::Borrowed(entry.map_or("NULL", |e| e.full_name));
+        let (id, entry) = match (found, entry) {
+            (Ok(id), Some(entry)) => (id, entry),
+            (Err(LookupError::UnknownSubcommand), _) => {
                 let container = String::from_utf8_lossy(&args[0]).into_owned();
                 return Err(CmdError::unknown_subcommand(&args[1], &container));
             }
-            Err(LookupError::UnknownCommand) => return Err(unknown_command(args)),
+            _ => return Err(unknown_command(args)),
         };
-        if !cmd.arity_ok(args.len()) {
-            return Err(CmdError::arity(&table::full_name(cmd, parent)));
-        }
-        if !client.authenticated && !self.config.requirepass.is_empty() && !cmd.has(flag::NO_AUTH) {
-            return Err(CmdError::NO_AUTH);
+        let cmd = entry.cmd;
+        if let Err(e) = self.check_command(client, cmd, entry.full_name, args.len()) {
+            if let Some(s) = self.cmd_stats.get_mut(id) {
+                s.rejected_calls += 1;
+            }
+            return Err(e);
         }
         self.stats.total_commands_processed += 1;
-        client.last_cmd = match parent {
-            Some(p) => Cow::Owned(table::full_name(cmd, Some(p))),
-            None => Cow::Borrowed(cmd.name),
-        };
-        let now_ms = crate::util::now_ms();
+        let start_us = crate::util::now_us();
+        let errors_before = reply.error_count();
         let mut ctx = Ctx {
             engine: self,
             client,
             reply,
             clients,
-            now_ms,
+            now_ms: start_us / 1000,
         };
-        (cmd.handler)(&mut ctx, args)
+        let result = (cmd.handler)(&mut ctx, args);
+        let failed = result.is_err() || reply.error_count() > errors_before;
+        let us = crate::util::now_us() - start_us;
+        if let Some(s) = self.cmd_stats.get_mut(id) {
+            s.record(us, failed);
+        }
+        if self.config.latency_tracking
+            && let Some(h) = self.cmd_latency.get_mut(id)
+        {
+            h.get_or_insert_with(Default::default)
+                .record_us(u64::try_from(us).unwrap_or(0));
+        }
+        result
+    }
+
+    /// The checks Redis's processCommand makes before running a command,
+    /// in its order: arity, protected commands, authentication.
+    fn check_command(
+        &self,
+        client: &ClientState,
+        cmd: &table::Command,
+        full_name: &str,
+        argc: usize,
+    ) -> CmdResult {
+        if !cmd.arity_ok(argc) {
+            return Err(CmdError::arity(full_name));
+        }
+        if cmd.has(flag::PROTECTED) && !self.protected_allowed(client) {
+            return Err(DEBUG_NOT_ALLOWED);
+        }
+        if !client.authenticated && !self.config.requirepass.is_empty() && !cmd.has(flag::NO_AUTH) {
+            return Err(CmdError::NO_AUTH);
+        }
+        Ok(())
+    }
+
+    /// Whether a protected command (DEBUG is the only one ferredis has)
+    /// may run for this client: `yes`, or `local` and the client is on
+    /// the loopback.
+    fn protected_allowed(&self, client: &ClientState) -> bool {
+        match self.config.enable_debug_command {
+            "yes" => true,
+            "local" => client.is_local(),
+            _ => false,
+        }
     }
 }
+
+/// Redis's refusal of DEBUG while enable-debug-command does not allow it.
+const DEBUG_NOT_ALLOWED: CmdError = CmdError::text(
+    "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
+);
 
 /// `ERR unknown command 'foo', with args beginning with: 'a' 'b' ` built as
 /// Redis builds it: each argument quoted and cut so the list stays near
@@ -325,10 +416,59 @@ mod tests {
     /// Runs commands through the engine without a network and returns the
     /// raw reply bytes.
     pub(crate) fn run(engine: &mut Engine, client: &mut ClientState, cmd: &[&[u8]]) -> Vec<u8> {
+        run_with(engine, client, &mut NoClients, cmd)
+    }
+
+    /// Like [`run`], with other clients connected.
+    pub(crate) fn run_with(
+        engine: &mut Engine,
+        client: &mut ClientState,
+        clients: &mut dyn Clients,
+        cmd: &[&[u8]],
+    ) -> Vec<u8> {
         let mut reply = ReplyBuffer::new();
         let args: Vec<Bytes> = cmd.iter().map(|a| Bytes::copy_from_slice(a)).collect();
-        engine.execute(client, &mut reply, &mut NoClients, &args);
+        engine.execute(client, &mut reply, clients, &args);
         reply.pending_to_vec()
+    }
+
+    /// Other clients for engine tests: CLIENT KILL removes them.
+    #[derive(Default)]
+    pub(crate) struct TestClients {
+        pub others: Vec<(ClientState, ReplyBuffer, ConnInfo)>,
+    }
+
+    impl TestClients {
+        pub fn add(&mut self, engine: &mut Engine, addr: &str) -> u64 {
+            let c = engine.new_client(addr.into(), "127.0.0.1:6379".into(), 0);
+            let id = c.id;
+            let conn = ConnInfo {
+                fd: 10 + id as i32,
+                events: "r",
+                ..ConnInfo::default()
+            };
+            self.others.push((c, ReplyBuffer::new(), conn));
+            id
+        }
+    }
+
+    impl Clients for TestClients {
+        fn count(&self) -> usize {
+            self.others.len() + 1
+        }
+        fn for_each_other(&self, f: &mut dyn FnMut(&ClientState, &ReplyBuffer, &ConnInfo)) {
+            for (c, r, i) in &self.others {
+                f(c, r, i);
+            }
+        }
+        fn current_conn(&self) -> ConnInfo {
+            NoClients.current_conn()
+        }
+        fn kill(&mut self, pred: &mut dyn FnMut(&ClientState, &ConnInfo) -> bool) -> usize {
+            let before = self.others.len();
+            self.others.retain(|(c, _, i)| !pred(c, i));
+            before - self.others.len()
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! String commands.
 
-use super::table::{Command, Group, KeySpec, acl, flag};
+use super::table::{Command, Group, KeyRef, KeySpec, acl, flag};
 use super::{CmdError, CmdResult, Ctx, arg_i64, is};
 use crate::db::{Db, Object, Str, Value};
 use bytes::Bytes;
@@ -30,6 +30,7 @@ pub static COMMANDS: &[Command] = &[
                 ..KeySpec::range(&["RW", "access", "update", "variable_flags"], 1, 0, 1)
             }],
         )
+        .getkeys(set_keys)
         .doc(
             Group::String,
             "1.0.0",
@@ -37,6 +38,18 @@ pub static COMMANDS: &[Command] = &[
             "Sets the string value of a key, with options for expiry and conditions.",
         ),
 ];
+
+/// SET's key and how it is accessed: read too when GET is among the
+/// options (Redis's setGetKeys).
+fn set_keys(args: &[Bytes]) -> Vec<KeyRef> {
+    let get = args.iter().skip(3).any(|a| is(a, "get"));
+    let flags: &'static [&'static str] = if get {
+        &["RW", "access", "update"]
+    } else {
+        &["OW", "update"]
+    };
+    vec![KeyRef { pos: 1, flags }]
+}
 
 /// Looks up a string for reading: `Ok(None)` if the key is missing,
 /// WRONGTYPE if it holds another type.

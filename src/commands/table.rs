@@ -73,6 +73,11 @@ pub mod flag {
         "movablekeys",
         "allow_busy",
     ];
+
+    /// Flags COMMAND INFO leaves out: Redis keeps these for its own
+    /// bookkeeping and hides them on purpose.
+    pub const HIDDEN: u32 =
+        MAY_REPLICATE | SENTINEL | ONLY_SENTINEL | PROTECTED | MODULE_GETKEYS | MODULE_NO_CLUSTER;
 }
 
 /// ACL categories, in the order COMMAND INFO lists them.
@@ -122,6 +127,42 @@ pub mod acl {
         "transaction",
         "scripting",
     ];
+
+    /// The category bit for a name (`read`, not `@read`), compared as
+    /// Redis's strcasecmp does (ignoring case, ending at a NUL).
+    pub fn by_name(name: &[u8]) -> Option<u32> {
+        NAMES
+            .iter()
+            .position(|n| crate::commands::is(name, n))
+            .map(|i| 1 << i)
+    }
+
+    /// The categories Redis adds from a command's flags
+    /// (setImplicitACLCategories): write, read, admin+dangerous, pubsub,
+    /// fast, blocking, and slow for whatever is not fast.
+    pub fn implied(flags: u32, acl: u32) -> u32 {
+        use super::flag;
+        let mut acl = acl;
+        let pairs = [
+            (flag::WRITE, WRITE),
+            (flag::ADMIN, ADMIN | DANGEROUS),
+            (flag::PUBSUB, PUBSUB),
+            (flag::FAST, FAST),
+            (flag::BLOCKING, BLOCKING),
+        ];
+        for (f, a) in pairs {
+            if flags & f != 0 {
+                acl |= a;
+            }
+        }
+        if flags & flag::READONLY != 0 && acl & SCRIPTING == 0 {
+            acl |= READ;
+        }
+        if acl & FAST == 0 {
+            acl |= SLOW;
+        }
+        acl
+    }
 }
 
 /// Where a key spec starts looking for keys.
@@ -168,6 +209,11 @@ pub struct KeySpec {
 }
 
 impl KeySpec {
+    /// Whether the spec carries a flag (`RO`, `incomplete`, ...).
+    pub fn has_flag(&self, name: &str) -> bool {
+        self.flags.contains(&name)
+    }
+
     /// The common case: keys from `first` to `last` (negative counts from
     /// the end) every `step`.
     pub const fn range(
@@ -235,6 +281,26 @@ impl Group {
     }
 }
 
+/// A key a command's arguments name: its position and the key-spec flags
+/// that describe the access (COMMAND GETKEYSANDFLAGS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyRef {
+    pub pos: usize,
+    pub flags: &'static [&'static str],
+}
+
+/// A command's own key finder, for commands whose key specs cannot tell
+/// the whole story (Redis's getkeys_proc): SET's key flags depend on GET,
+/// SORT's STORE target is a keyword anywhere. An empty result means the
+/// arguments name no keys.
+pub type GetKeys = fn(&[Bytes]) -> Vec<KeyRef>;
+
+/// Documentation flags (COMMAND DOCS `doc_flags`).
+pub mod doc_flag {
+    pub const DEPRECATED: u8 = 1;
+    pub const SYSCMD: u8 = 2;
+}
+
 /// One command (or subcommand) of the table.
 #[derive(Clone, Copy)]
 pub struct Command {
@@ -256,6 +322,14 @@ pub struct Command {
     pub since: &'static str,
     pub summary: &'static str,
     pub complexity: &'static str,
+    /// (version, what changed) pairs, oldest first (COMMAND DOCS `history`).
+    pub history: &'static [(&'static str, &'static str)],
+    pub doc_flags: u8,
+    /// Version that deprecated the command and what replaces it; empty
+    /// when not deprecated.
+    pub deprecated_since: &'static str,
+    pub replaced_by: &'static str,
+    pub getkeys: Option<GetKeys>,
     pub subcommands: &'static [Command],
 }
 
@@ -284,6 +358,11 @@ impl Command {
             since: "1.0.0",
             summary: "",
             complexity: "",
+            history: &[],
+            doc_flags: 0,
+            deprecated_since: "",
+            replaced_by: "",
+            getkeys: None,
             subcommands: &[],
         }
     }
@@ -294,9 +373,38 @@ impl Command {
         arity: i32,
         subcommands: &'static [Command],
     ) -> Command {
-        let mut c = Command::new(name, arity, container_handler);
-        c.subcommands = subcommands;
-        c
+        Command::new(name, arity, container_handler).subcommands(subcommands)
+    }
+
+    /// Gives a command subcommands while keeping its own handler, for
+    /// containers that also run alone (plain `COMMAND`).
+    pub const fn subcommands(mut self, subcommands: &'static [Command]) -> Command {
+        self.subcommands = subcommands;
+        self
+    }
+
+    pub const fn history(mut self, history: &'static [(&'static str, &'static str)]) -> Command {
+        self.history = history;
+        self
+    }
+
+    /// Marks a command meant for administrators and tests, not
+    /// applications (DEBUG).
+    pub const fn syscmd(mut self) -> Command {
+        self.doc_flags |= doc_flag::SYSCMD;
+        self
+    }
+
+    pub const fn deprecated(mut self, since: &'static str, replaced_by: &'static str) -> Command {
+        self.doc_flags |= doc_flag::DEPRECATED;
+        self.deprecated_since = since;
+        self.replaced_by = replaced_by;
+        self
+    }
+
+    pub const fn getkeys(mut self, f: GetKeys) -> Command {
+        self.getkeys = Some(f);
+        self
     }
 
     pub const fn flags(mut self, flags: u32) -> Command {
@@ -352,6 +460,34 @@ impl Command {
         !self.subcommands.is_empty()
     }
 
+    /// Flags as COMMAND INFO shows them: the hidden ones left out, and
+    /// `movablekeys` added when a key spec is not a plain index and range
+    /// (Redis's populateCommandMovableKeys).
+    pub fn visible_flags(&self) -> u32 {
+        let movable = self.key_specs.iter().any(|s| {
+            !matches!(
+                (s.begin, s.find),
+                (BeginSearch::Index(_), FindKeys::Range { .. })
+            )
+        });
+        let mut f = self.flags & !flag::HIDDEN;
+        if movable {
+            f |= flag::MOVABLEKEYS;
+        }
+        f
+    }
+
+    /// ACL categories with the ones implied by the flags.
+    pub fn acl_categories(&self) -> u32 {
+        acl::implied(self.flags, self.acl)
+    }
+
+    /// Whether the command has keys at all (Redis's doesCommandHaveKeys):
+    /// its own key finder, or a key spec that names real keys.
+    pub fn has_keys(&self) -> bool {
+        self.getkeys.is_some() || self.key_specs.iter().any(|s| !s.has_flag("not_key"))
+    }
+
     /// Checks the argument count against the arity.
     pub fn arity_ok(&self, argc: usize) -> bool {
         let argc = argc as i64;
@@ -370,24 +506,67 @@ pub enum LookupError {
     UnknownSubcommand,
 }
 
-/// Every command, by lowercase name.
+/// Every command, by lowercase name, and every command and subcommand by
+/// a small id (its index in `by_id`), which is what per-command
+/// statistics are kept under, so counting a call costs an index, not a
+/// hash.
 pub struct CommandTable {
-    by_name: HashMap<&'static str, &'static Command>,
+    by_name: HashMap<&'static str, (&'static Command, usize)>,
+    by_id: Vec<Entry>,
+    /// Ids of the top-level commands, in table order.
+    top: Vec<usize>,
+}
+
+/// One command or subcommand of the table.
+#[derive(Clone, Copy)]
+pub struct Entry {
+    pub cmd: &'static Command,
+    pub parent: Option<&'static Command>,
+    /// `get`, or `config|get` for a subcommand.
+    pub full_name: &'static str,
 }
 
 impl CommandTable {
+    /// Gathers the families' commands. A subcommand's id follows its
+    /// container's: container id + 1 + its index among the subcommands.
     pub fn new(families: &[&'static [Command]]) -> CommandTable {
-        let mut by_name = HashMap::new();
+        let mut table = CommandTable {
+            by_name: HashMap::new(),
+            by_id: Vec::new(),
+            top: Vec::new(),
+        };
         for family in families {
             for cmd in family.iter() {
-                by_name.insert(cmd.name, cmd);
+                let id = table.by_id.len();
+                table.by_name.insert(cmd.name, (cmd, id));
+                table.top.push(id);
+                table.by_id.push(Entry {
+                    cmd,
+                    parent: None,
+                    full_name: cmd.name,
+                });
+                for sub in cmd.subcommands {
+                    // Leaked once per table: a few dozen short names that
+                    // live as long as the server, so that recording the
+                    // last command run never allocates.
+                    let full_name: &'static str = Box::leak(full_name(sub, Some(cmd)).into());
+                    table.by_id.push(Entry {
+                        cmd: sub,
+                        parent: Some(cmd),
+                        full_name,
+                    });
+                }
             }
         }
-        CommandTable { by_name }
+        table
     }
 
     /// Finds a top-level command by name, ignoring case.
     pub fn get(&self, name: &[u8]) -> Option<&'static Command> {
+        self.get_with_id(name).map(|(c, _)| c)
+    }
+
+    fn get_with_id(&self, name: &[u8]) -> Option<(&'static Command, usize)> {
         let mut buf = [0u8; 32];
         let lower = crate::util::ascii_lower(name, &mut buf)?;
         let name = std::str::from_utf8(lower).ok()?;
@@ -401,41 +580,92 @@ impl CommandTable {
         &self,
         args: &[Bytes],
     ) -> Result<(&'static Command, Option<&'static Command>), LookupError> {
+        self.lookup_id(args).map(|id| {
+            let e = self.by_id[id];
+            (e.cmd, e.parent)
+        })
+    }
+
+    /// Like [`lookup`](Self::lookup), giving the command's id.
+    pub fn lookup_id(&self, args: &[Bytes]) -> Result<usize, LookupError> {
         let Some(name) = args.first() else {
             return Err(LookupError::UnknownCommand);
         };
-        let cmd = self.get(name).ok_or(LookupError::UnknownCommand)?;
+        let (cmd, id) = self.get_with_id(name).ok_or(LookupError::UnknownCommand)?;
         if !cmd.is_container() || args.len() < 2 {
-            return Ok((cmd, None));
+            return Ok(id);
         }
-        match find_subcommand(cmd, &args[1]) {
-            Some(sub) => Ok((sub, Some(cmd))),
+        match find_subcommand_index(cmd, &args[1]) {
+            Some(i) => Ok(id + 1 + i),
             None => Err(LookupError::UnknownSubcommand),
         }
     }
 
+    /// A command by the name COMMAND INFO and DOCS take: `get` or
+    /// `config|get` (Redis's lookupCommandBySds: one level of `|`, and a
+    /// container's own name is the container).
+    pub fn by_full_name(&self, name: &[u8]) -> Option<Entry> {
+        let mut parts = name.split(|&b| b == b'|');
+        let (cmd, id) = self.get_with_id(parts.next()?)?;
+        match (parts.next(), parts.next()) {
+            (None, _) => Some(self.by_id[id]),
+            (Some(sub), None) => {
+                let i = find_subcommand_index(cmd, sub)?;
+                Some(self.by_id[id + 1 + i])
+            }
+            _ => None,
+        }
+    }
+
+    /// The command with this id.
+    pub fn entry(&self, id: usize) -> Option<Entry> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Every command and subcommand, each with its id, in table order (a
+    /// container right before its subcommands).
+    pub fn entries(&self) -> impl Iterator<Item = (usize, Entry)> + '_ {
+        self.by_id.iter().copied().enumerate()
+    }
+
+    /// The top-level commands in table order.
+    pub fn top_level(&self) -> impl Iterator<Item = Entry> + '_ {
+        self.top.iter().map(|&id| self.by_id[id])
+    }
+
     /// All top-level commands, sorted by name.
     pub fn all(&self) -> Vec<&'static Command> {
-        let mut v: Vec<_> = self.by_name.values().copied().collect();
+        let mut v: Vec<_> = self.top_level().map(|e| e.cmd).collect();
         v.sort_by_key(|c| c.name);
         v
     }
 
+    /// Number of top-level commands (COMMAND COUNT).
     pub fn len(&self) -> usize {
-        self.by_name.len()
+        self.top.len()
+    }
+
+    /// Number of ids, subcommands included (the size of per-command
+    /// statistics).
+    pub fn id_count(&self) -> usize {
+        self.by_id.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_name.is_empty()
+        self.top.is_empty()
     }
 }
 
 /// The subcommand of `parent` named `name`, ignoring case.
 pub fn find_subcommand(parent: &'static Command, name: &[u8]) -> Option<&'static Command> {
+    find_subcommand_index(parent, name).map(|i| &parent.subcommands[i])
+}
+
+fn find_subcommand_index(parent: &Command, name: &[u8]) -> Option<usize> {
     parent
         .subcommands
         .iter()
-        .find(|s| s.name.as_bytes().eq_ignore_ascii_case(name))
+        .position(|s| s.name.as_bytes().eq_ignore_ascii_case(name))
 }
 
 /// The name Redis prints for a command: `get`, or `client|list`.

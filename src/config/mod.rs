@@ -91,6 +91,8 @@ pub struct Config {
     pub obuf_limits: [ObufLimit; 3],
     pub oom_score_adj_values: [i64; 3],
     pub latency_percentiles: Vec<f64>,
+    /// Per-command latency histograms for INFO latencystats.
+    pub latency_tracking: bool,
     passive: HashMap<&'static str, String>,
     /// Counts stored values, so state derived from the configuration can
     /// tell when to derive it again.

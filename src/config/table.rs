@@ -340,7 +340,12 @@ pub static DIRECTIVES: &[Directive] = &[
     d!("slowlog-log-slower-than", int(-1, I64), "10000", PASSIVE),
     d!("slowlog-max-len", int(0, I64), "128", PASSIVE),
     d!("latency-monitor-threshold", int(0, I64), "0", PASSIVE),
-    d!("latency-tracking", YES_NO, "yes", PASSIVE),
+    d!(
+        "latency-tracking",
+        YES_NO,
+        "yes",
+        Slot::Bool(|c| &mut c.latency_tracking)
+    ),
     flags!(
         d!(
             "latency-tracking-info-percentiles",

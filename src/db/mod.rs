@@ -40,6 +40,12 @@ pub struct Db {
     access: AccessPolicy,
 }
 
+/// The keys of a database taken out of it; dropping this frees them.
+pub struct KeysOnly {
+    _dict: Dict<Object>,
+    _expires: Dict<i64>,
+}
+
 /// Counters INFO stats reports, summed over databases.
 #[derive(Default, Clone, Copy)]
 pub struct DbStats {
@@ -279,10 +285,19 @@ impl Db {
 
     /// Empties the database.
     pub fn clear(&mut self) {
-        self.dict.clear();
-        self.expires.clear();
+        drop(self.take_keys());
+    }
+
+    /// Empties the database and hands back its keys as a detached value,
+    /// so a caller can free a large one elsewhere (FLUSHALL ASYNC). The
+    /// database keeps its statistics and access policy.
+    pub fn take_keys(&mut self) -> KeysOnly {
         self.expire_cursor = 0;
         self.avg_ttl = 0;
+        KeysOnly {
+            _dict: std::mem::take(&mut self.dict),
+            _expires: std::mem::take(&mut self.expires),
+        }
     }
 
     /// One SCAN step over the keys; see [`Dict::scan`].

@@ -213,6 +213,11 @@ impl Object {
         }
     }
 
+    /// The access clock as stored (DEBUG OBJECT `lru`).
+    pub fn lru(&self) -> u32 {
+        self.lru
+    }
+
     pub fn touch(&mut self, now_ms: i64) {
         self.lru = lru_clock(now_ms);
     }

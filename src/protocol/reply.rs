@@ -105,6 +105,11 @@ impl ReplyBuffer {
         std::mem::take(&mut self.errors)
     }
 
+    /// Error replies written since the count was last taken, leaving it.
+    pub fn error_count(&self) -> u64 {
+        self.errors
+    }
+
     pub fn int(&mut self, n: i64) {
         self.header(b':', n);
     }
@@ -237,6 +242,11 @@ impl ReplyBuffer {
     pub fn list_stats(&self) -> (usize, usize, usize) {
         let omem = self.chunks.iter().map(Bytes::len).sum::<usize>();
         (self.buf.len(), self.chunks.len(), omem)
+    }
+
+    /// Capacity of the reply buffer proper (CLIENT LIST `rbs`).
+    pub fn buffer_capacity(&self) -> usize {
+        self.buf.capacity()
     }
 
     /// Capacity held by the buffer, for memory reporting.

@@ -47,7 +47,13 @@ impl Client {
             fd: self.socket.as_raw_fd(),
             qbuf: self.query.len(),
             qbuf_free: self.query.capacity() - self.query.len(),
-            argv_mem: self.parser.args_len,
+            // Arguments count only while a request is partly received;
+            // a finished command's are gone, as Redis frees its argv.
+            argv_mem: if self.parser.in_request() {
+                self.parser.args_len
+            } else {
+                0
+            },
             events: if self.wants_writable { "rw" } else { "r" },
         }
     }

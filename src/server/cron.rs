@@ -23,6 +23,8 @@ pub fn run(server: &mut Server) -> Duration {
     server.cron.loops += 1;
 
     sample_ops(server, now);
+    let used = crate::commands::stats::used_memory();
+    server.engine.memory_peak = server.engine.memory_peak.max(used);
     clients_cron(server, now);
     databases_cron(server, now, period);
 
@@ -61,6 +63,15 @@ fn sample_ops(server: &mut Server, now: i64) {
         .push_back((now, stats.total_commands_processed));
     while stats.ops_samples.len() > 16 {
         stats.ops_samples.pop_front();
+    }
+    let net = (
+        now,
+        stats.total_net_input_bytes,
+        stats.total_net_output_bytes,
+    );
+    stats.net_samples.push_back(net);
+    while stats.net_samples.len() > 16 {
+        stats.net_samples.pop_front();
     }
 }
 

@@ -279,6 +279,7 @@ impl Server {
                 Ok(0) => return Err(Close::Gone),
                 Ok(n) => {
                     read_this_turn += n;
+                    self.engine.stats.total_reads_processed += 1;
                     self.engine.stats.total_net_input_bytes += n as u64;
                     client.state.last_interaction_ms = crate::util::now_ms();
                     let limit = usize::try_from(self.engine.config.client_query_buffer_limit)
@@ -333,6 +334,7 @@ impl Server {
                     );
                     client.reply.error(&msg);
                     self.engine.stats.total_error_replies += client.reply.take_error_count();
+                    self.engine.stats.count_error_code(&msg);
                     client.state.close_after_reply = true;
                 }
             }
@@ -369,6 +371,7 @@ impl Server {
         };
         match c.reply.write_to(&mut c.socket, MAX_WRITE_PER_TURN) {
             Ok((n, blocked)) => {
+                self.engine.stats.total_writes_processed += 1;
                 self.engine.stats.total_net_output_bytes += n as u64;
                 let pending = c.reply.has_pending();
                 let interest = if pending && blocked {

@@ -1,0 +1,147 @@
+//! DEBUG SLEEP, DEBUG OBJECT and DEBUG HELP. The dispatcher lets DEBUG
+//! run only as enable-debug-command allows (see `Engine::check_command`).
+
+use super::{CmdError, CmdResult, Ctx, c_str_prefix, is};
+use crate::db::{Str, Value};
+use bytes::Bytes;
+
+pub fn debug(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    match args {
+        [_, sub] if is(sub, "help") => {
+            super::server::reply_help(
+                ctx,
+                "DEBUG",
+                &[
+                    "OBJECT <key>",
+                    "    Show low level info about `key` and associated value.",
+                    "SLEEP <seconds>",
+                    "    Stop the server for <seconds>. Decimals allowed.",
+                ],
+            );
+            Ok(())
+        }
+        [_, sub, secs] if is(sub, "sleep") => {
+            sleep(secs);
+            ctx.reply.ok();
+            Ok(())
+        }
+        [_, sub, key] if is(sub, "object") => object(ctx, key),
+        _ => Err(CmdError::msg(format!(
+            "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
+            c_str_prefix(&args[1], 128),
+            c_str_prefix(&args[0], usize::MAX).to_ascii_uppercase()
+        ))),
+    }
+}
+
+/// Blocks the whole server, as Redis does: the point is to simulate a
+/// slow command. The seconds are read as C's strtod reads them (a valid
+/// prefix counts, garbage is 0) and turned into microseconds as a C cast
+/// would: a value out of range or not a number sleeps not at all.
+fn sleep(arg: &[u8]) {
+    let secs = strtod_prefix(arg);
+    let us = secs * 1_000_000.0;
+    if us.is_finite() && us >= 1.0 && us < i64::MAX as f64 {
+        std::thread::sleep(std::time::Duration::from_micros(us as u64));
+    }
+}
+
+/// C's `strtod(s, NULL)`: leading spaces, then the longest prefix that
+/// reads as a number (decimal, hex, inf, nan); 0 if there is none.
+fn strtod_prefix(s: &[u8]) -> f64 {
+    let start = s
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        .unwrap_or(s.len());
+    let rest = &s[start..];
+    // Try the longest candidate ending at each plausible boundary; strtod
+    // syntax is short, so a bounded scan is enough.
+    let limit = rest.len().min(512);
+    (1..=limit)
+        .rev()
+        .find_map(|n| crate::util::float::parse_f64(&rest[..n]))
+        .unwrap_or(0.0)
+}
+
+/// DEBUG OBJECT <key>: the value's low-level facts, in Redis's layout.
+fn object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
+    let now = ctx.now_ms;
+    let obj = ctx.db().peek(key, now).ok_or(CmdError::NO_SUCH_KEY)?;
+    let Value::Str(s) = &obj.value;
+    // Redis shares the objects of small integers; they show its "shared"
+    // reference count.
+    let refcount: i64 = match s {
+        Str::Int(n) if (0..10_000).contains(n) => i64::from(i32::MAX),
+        _ => 1,
+    };
+    let text = format!(
+        "Value at:{:p} refcount:{refcount} encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
+        obj as *const _,
+        obj.encoding(),
+        serialized_len(s),
+        obj.lru(),
+        obj.idle_ms(now) / 1000,
+    );
+    ctx.reply.simple(&text);
+    Ok(())
+}
+
+/// Bytes the value would take in an RDB file: integers that fit 32 bits
+/// in their compact forms, other strings as a length then the bytes.
+/// (Redis also LZF-compresses strings over 20 bytes; ferredis has no RDB
+/// writer yet, so those are counted uncompressed.)
+fn serialized_len(s: &Str) -> usize {
+    let mut buf = [0u8; 20];
+    let bytes = s.as_bytes(&mut buf);
+    let as_int = match s {
+        Str::Int(n) => Some(*n),
+        _ if bytes.len() <= 11 => crate::util::parse_i64(bytes),
+        _ => None,
+    };
+    match as_int {
+        Some(n) if i8::try_from(n).is_ok() => 2,
+        Some(n) if i16::try_from(n).is_ok() => 3,
+        Some(n) if i32::try_from(n).is_ok() => 5,
+        _ => rdb_len_size(bytes.len()) + bytes.len(),
+    }
+}
+
+/// Size of an RDB length prefix.
+fn rdb_len_size(len: usize) -> usize {
+    match len {
+        0..64 => 1,
+        64..16384 => 2,
+        _ if u32::try_from(len).is_ok() => 5,
+        _ => 9,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strtod_reads_a_prefix() {
+        assert_eq!(strtod_prefix(b"0.5abc"), 0.5);
+        assert_eq!(strtod_prefix(b"x"), 0.0);
+        assert_eq!(strtod_prefix(b"  2"), 2.0);
+        assert_eq!(strtod_prefix(b"1e-3"), 0.001);
+        assert!(strtod_prefix(b"inf").is_infinite());
+    }
+
+    #[test]
+    fn serialized_lengths_match_redis() {
+        let s = |b: &[u8]| Str::from_arg(&Bytes::copy_from_slice(b));
+        // Figures read off DEBUG OBJECT on redis-server 7.0.
+        assert_eq!(serialized_len(&s(b"123")), 2);
+        assert_eq!(serialized_len(&s(b"-5")), 2);
+        assert_eq!(serialized_len(&s(b"10000")), 3);
+        assert_eq!(serialized_len(&s(b"12345")), 3);
+        assert_eq!(serialized_len(&s(b"2147483648")), 11);
+        assert_eq!(serialized_len(&s(b"-2147483648")), 5);
+        assert_eq!(serialized_len(&s(b"12345678901")), 12);
+        assert_eq!(serialized_len(&s(b"")), 1);
+        assert_eq!(serialized_len(&s(b"hello")), 6);
+        assert_eq!(serialized_len(&s(&[b'a'; 20])), 21);
+    }
+}
