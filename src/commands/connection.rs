@@ -4,6 +4,7 @@
 use super::table::{Command, Group, acl, flag};
 use super::{CmdError, CmdResult, Ctx, is};
 use bytes::Bytes;
+use crate::protocol::Protocol;
 
 const CONN: u32 = acl::CONNECTION;
 
@@ -178,7 +179,7 @@ fn reset(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     c.reply_off = false;
     c.reply_skip_next = false;
     c.authenticated = ctx.engine.config.requirepass.is_empty();
-    ctx.reply.proto = crate::protocol::Protocol::Resp2;
+    ctx.reply.proto = Protocol::Resp2;
     // Replies were muted by CLIENT REPLY OFF when RESET began; it answers
     // all the same (only a SKIP aimed at RESET itself silences it).
     ctx.reply.muted = c.reply_skip;
@@ -218,15 +219,16 @@ fn auth(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 
 fn hello(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let mut next = 1;
+    let mut proto = None;
     if let Some(v) = args.get(1) {
         let ver = crate::util::parse_i64(v).ok_or(CmdError::text(
             "ERR Protocol version is not an integer or out of range",
         ))?;
-        // RESP3 replies are not implemented yet, so HELLO 3 is refused the
-        // way Redis refuses versions it does not speak.
-        if ver != 2 {
-            return Err(CmdError::text("NOPROTO unsupported protocol version"));
-        }
+        proto = Some(match ver {
+            2 => Protocol::Resp2,
+            3 => Protocol::Resp3,
+            _ => return Err(CmdError::text("NOPROTO unsupported protocol version")),
+        });
         next = 2;
     }
     let mut credentials = None;
@@ -263,6 +265,10 @@ fn hello(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     if let Some(name) = name {
         super::cmd_client::set_name(ctx.client, name)?;
     }
+    // The reply itself is already in the protocol just chosen.
+    if let Some(proto) = proto {
+        ctx.reply.proto = proto;
+    }
     let r = &mut *ctx.reply;
     r.map(7);
     r.bulk(b"server");
@@ -270,7 +276,10 @@ fn hello(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     r.bulk(b"version");
     r.bulk(crate::REDIS_VERSION.as_bytes());
     r.bulk(b"proto");
-    r.int(2);
+    r.int(match r.proto {
+        Protocol::Resp2 => 2,
+        Protocol::Resp3 => 3,
+    });
     r.bulk(b"id");
     r.int(ctx.client.id as i64);
     r.bulk(b"mode");
