@@ -179,6 +179,32 @@ fn a_bad_flag_stops_start_up() {
                 "argument(s) must be one of the following: debug, verbose, notice, warning",
             ),
         ),
+        // A name given alone takes the next argument as its value, even
+        // one that starts with `--`; `--save` alone means `save ""`.
+        (
+            &["--port", "0", "--requirepass", "--foo", "--hz", "abc"],
+            fatal(
+                4,
+                "hz \"abc\"",
+                "argument couldn't be parsed into an integer",
+            ),
+        ),
+        (
+            &["--port", "0", "--save", "--hz", "abc"],
+            fatal(
+                4,
+                "hz \"abc\"",
+                "argument couldn't be parsed into an integer",
+            ),
+        ),
+        (
+            &["--port", "0", "--maxclients", "--5"],
+            fatal(
+                3,
+                "maxclients \"--5\"",
+                "argument couldn't be parsed into an integer",
+            ),
+        ),
     ];
     for (args, stderr) in cases {
         assert_fatal(args, stderr);
@@ -191,6 +217,19 @@ fn a_bad_flag_stops_start_up() {
         ),
         "{stdout}{stderr}"
     );
+}
+
+#[test]
+fn save_flag_without_a_value_means_no_snapshots() {
+    for flags in [&["--save"][..], &["--save", "--hz", "5"], &["--SAVE"]] {
+        let server = Server::start(flags);
+        let mut con = server.client();
+        assert_eq!(
+            config_get(&mut con, &["save"]),
+            map(&[("save", "")]),
+            "{flags:?}"
+        );
+    }
 }
 
 /// SIGTERM and SIGINT: a clean shutdown, exit status 0, pidfile removed.

@@ -277,20 +277,11 @@ impl Config {
             }
             rest = &rest[1..];
         }
-        // Flags become lines appended after the file, values quoted, exactly
-        // as redis-server builds them (so error messages show the same line).
-        let mut options = String::new();
-        for a in rest {
-            if let Some(name) = a.strip_prefix("--") {
-                if !options.is_empty() {
-                    options.push('\n');
-                }
-                options.push_str(name);
-                options.push(' ');
-            } else {
-                options.push_str(&crate::util::repr(a.as_bytes()));
-                options.push(' ');
-            }
+        let (options, stdin_last) = flags_to_lines(rest);
+        if stdin_last {
+            // A trailing `-` reads more config from stdin, after the file.
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| StartupError(format!("Error reading config from stdin: {e}")))?;
         }
         if !options.is_empty() {
             text.push('\n');
@@ -462,6 +453,46 @@ impl Config {
     }
 }
 
+/// Turns `--name value ...` flags into config lines appended after the
+/// file, values quoted, exactly as redis-server builds them (so error
+/// messages show the same line). Also says whether the last argument is
+/// `-` (config from stdin).
+///
+/// As in Redis, an option name given alone takes the next argument as its
+/// value even if that starts with `--` (`--requirepass --x`), except that
+/// `--save` followed by another option or by nothing means `save ""`.
+fn flags_to_lines(args: &[String]) -> (String, bool) {
+    let mut options = String::new();
+    let mut stdin_last = false;
+    let mut name_has_value = true;
+    for (i, a) in args.iter().enumerate() {
+        let next = args.get(i + 1);
+        if a == "-" && next.is_none() {
+            stdin_last = true;
+        } else if name_has_value && let Some(name) = a.strip_prefix("--") {
+            if !options.is_empty() {
+                options.push('\n');
+            }
+            options.push_str(name);
+            options.push(' ');
+            // "--port 6380" as one argument carries its own value.
+            name_has_value = split_args(a.as_bytes()).is_none_or(|w| w.len() != 1);
+            if !name_has_value
+                && a.eq_ignore_ascii_case("--save")
+                && next.is_none_or(|n| n.starts_with("--"))
+            {
+                options.push_str("\"\"");
+                name_has_value = true;
+            }
+        } else {
+            options.push_str(&crate::util::repr(a.as_bytes()));
+            options.push(' ');
+            name_has_value = true;
+        }
+    }
+    (options, stdin_last)
+}
+
 fn default_args(d: &Directive) -> Vec<String> {
     split_value(d, d.default)
 }
@@ -569,6 +600,29 @@ mod tests {
         assert_eq!(c.config_get(&["notify-keyspace-events"])[0].1, "AKE");
         assert_eq!(c.config_set(&[("maxmemory", "5KB")]), Ok(()));
         assert_eq!(c.config_get(&["maxmemory"])[0].1, "5120");
+    }
+
+    #[test]
+    fn flags_become_lines_as_in_redis() {
+        let lines = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            flags_to_lines(&args)
+        };
+        assert_eq!(
+            lines(&["--port", "7", "--save", "1", "2"]),
+            ("port \"7\" \nsave \"1\" \"2\" ".into(), false)
+        );
+        assert_eq!(
+            lines(&["--save", "--hz", "5"]),
+            ("save \"\"\nhz \"5\" ".into(), false)
+        );
+        assert_eq!(lines(&["--SAVE"]), ("SAVE \"\"".into(), false));
+        assert_eq!(
+            lines(&["--requirepass", "--x", "--hz", "5"]),
+            ("requirepass \"--x\" \nhz \"5\" ".into(), false)
+        );
+        assert_eq!(lines(&["--port 7", "--hz"]), ("port 7 \nhz ".into(), false));
+        assert_eq!(lines(&["--hz", "5", "-"]), ("hz \"5\" ".into(), true));
     }
 
     #[test]
