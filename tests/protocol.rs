@@ -239,10 +239,14 @@ fn too_big_lines_reply_then_close() {
     c.send(b"\r\n");
     c.expect_then_close(b"-ERR Protocol error: invalid bulk length\r\n");
 
+    // Once its end is in, a line of any length is a request.
     let mut c = server.conn();
     c.send(&vec![b'a'; limit]);
     c.expect_silence(QUIET);
-    assert_serving(&server);
+    c.send(b"\r\n");
+    let name = "a".repeat(128);
+    c.expect(format!("-ERR unknown command '{name}', with args beginning with: \r\n").as_bytes());
+    c.roundtrip(b"PING\r\n", b"+PONG\r\n");
 }
 
 #[test]
@@ -452,6 +456,19 @@ fn client_query_buffer_limit_closes_the_client() {
     assert!(server.wait_for_log("Closing client that reached max query buffer length"));
 
     other.roundtrip(b"GET k\r\n", &bulk(&value));
+
+    // Arguments already parsed out of the buffer do not count: two bulks
+    // of 600 KB, or 150,000 small ones, pass a 1 MB limit.
+    let big = vec![b'x'; 600_000];
+    let mut request = resp(&[b"SET", b"k", &big, &big]);
+    let mut small: Vec<&[u8]> = vec![b"SET", b"k", b"v"];
+    small.extend(std::iter::repeat_n(b"0123456789".as_slice(), 150_000));
+    request.extend(resp(&small));
+    let mut c = server.conn();
+    let mut writer = c.try_clone();
+    let sender = thread::spawn(move || writer.send(&request));
+    c.expect(b"-ERR syntax error\r\n-ERR syntax error\r\n");
+    sender.join().expect("writer thread");
 
     // Lowered at run time, the limit applies to the next read.
     other.roundtrip(b"CONFIG SET client-query-buffer-limit 2mb\r\n", b"+OK\r\n");

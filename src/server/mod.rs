@@ -271,7 +271,9 @@ impl Server {
                     client.state.last_interaction_ms = crate::util::now_ms();
                     let limit = usize::try_from(self.engine.config.client_query_buffer_limit)
                         .unwrap_or(usize::MAX);
-                    if client.query.len() + client.parser.args_len > limit {
+                    // Only unparsed bytes count, as in Redis: arguments
+                    // already split off the buffer are not included.
+                    if client.query.len() > limit {
                         return Err(Close::QueryLimit);
                     }
                     self.process_input(client, token);
