@@ -172,6 +172,14 @@ fn a_bad_flag_stops_start_up() {
             ),
         ),
         (
+            &["--proto-max-bulk-len", "1000"],
+            fatal(
+                2,
+                "proto-max-bulk-len \"1000\"",
+                "argument must be between 1048576 and 9223372036854775807 inclusive",
+            ),
+        ),
+        (
             &["--loglevel", "loud"],
             fatal(
                 2,
@@ -408,6 +416,19 @@ fn config_set_and_get_round_trip() {
             b"CONFIG RESETSTAT x\r\n",
             b"-ERR wrong number of arguments for 'config|resetstat' command\r\n",
         ),
+        (
+            b"CONFIG SET proto-max-bulk-len 1048575\r\n",
+            b"-ERR CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - argument must be between 1048576 and 9223372036854775807 inclusive\r\n",
+        ),
+        (
+            b"CONFIG SET client-query-buffer-limit 1000\r\n",
+            b"-ERR CONFIG SET failed (possibly related to argument 'client-query-buffer-limit') - argument must be between 1048576 and 9223372036854775807 inclusive\r\n",
+        ),
+        (
+            b"CONFIG SET client-query-buffer-limit -1\r\n",
+            b"-ERR CONFIG SET failed (possibly related to argument 'client-query-buffer-limit') - argument must be a memory value\r\n",
+        ),
+        (b"CONFIG SET proto-max-bulk-len 1mb\r\n", b"+OK\r\n"),
         (b"CONFIG GET timeout\r\n", b"*2\r\n$7\r\ntimeout\r\n$2\r\n30\r\n"),
     ];
     for (request, reply) in cases {

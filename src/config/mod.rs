@@ -19,8 +19,8 @@ pub enum Kind {
     Bool,
     /// A decimal integer within a range.
     Int { min: i64, max: i64 },
-    /// A byte count with optional unit (`100mb`, `1gb`, `5k`).
-    Memory { max: i64 },
+    /// A byte count with optional unit (`100mb`, `1gb`, `5k`), within a range.
+    Memory { min: i64, max: i64 },
     /// A byte count or a percentage (`10%`).
     MemoryOrPercent,
     /// One of a fixed set of words.
@@ -185,10 +185,12 @@ impl Config {
                 }
                 n.to_string()
             }
-            Kind::Memory { max } => {
+            Kind::Memory { min, max } => {
                 let n = parse_memory(value).ok_or("argument must be a memory value")?;
-                if n > *max {
-                    return Err(format!("argument must be between 0 and {max} inclusive"));
+                if n < *min || n > *max {
+                    return Err(format!(
+                        "argument must be between {min} and {max} inclusive"
+                    ));
                 }
                 n.to_string()
             }
@@ -598,6 +600,14 @@ mod tests {
         );
         assert_eq!(c.config_set(&[("notify-keyspace-events", "KEA")]), Ok(()));
         assert_eq!(c.config_get(&["notify-keyspace-events"])[0].1, "AKE");
+        assert_eq!(
+            c.config_set(&[("proto-max-bulk-len", "1000")]).unwrap_err(),
+            "ERR CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - argument must be between 1048576 and 9223372036854775807 inclusive"
+        );
+        assert_eq!(
+            c.config_set(&[("repl-backlog-size", "0")]).unwrap_err(),
+            "ERR CONFIG SET failed (possibly related to argument 'repl-backlog-size') - argument must be between 1 and 9223372036854775807 inclusive"
+        );
         assert_eq!(c.config_set(&[("maxmemory", "5KB")]), Ok(()));
         assert_eq!(c.config_get(&["maxmemory"])[0].1, "5120");
     }
