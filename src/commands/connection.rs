@@ -133,11 +133,18 @@ fn quit(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// A database index argument as Redis's getIntFromObjectOrReply reads it.
-fn db_index(ctx: &Ctx, arg: &[u8], not_int: &'static str) -> Result<usize, CmdError> {
-    let n = crate::util::parse_i64(arg)
-        .filter(|n| i32::try_from(*n).is_ok())
-        .ok_or(CmdError::text(not_int))?;
+/// A database index argument as Redis's getIntFromObjectOrReply reads it:
+/// with a caller's message (SWAPDB) every bad number gets that message;
+/// without one (SELECT), a number outside int range gets its own.
+fn db_index(ctx: &Ctx, arg: &[u8], msg: Option<&'static str>) -> Result<usize, CmdError> {
+    let n = crate::util::parse_i64(arg).ok_or(CmdError::text(
+        msg.unwrap_or("ERR value is not an integer or out of range"),
+    ))?;
+    if i32::try_from(n).is_err() {
+        return Err(CmdError::text(msg.unwrap_or(
+            "ERR value is out of range, value must between -2147483648 and 2147483647",
+        )));
+    }
     usize::try_from(n)
         .ok()
         .filter(|&i| i < ctx.engine.keyspace.dbs.len())
@@ -145,15 +152,15 @@ fn db_index(ctx: &Ctx, arg: &[u8], not_int: &'static str) -> Result<usize, CmdEr
 }
 
 fn select(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
-    let idx = db_index(ctx, &args[1], "ERR value is not an integer or out of range")?;
+    let idx = db_index(ctx, &args[1], None)?;
     ctx.client.db = idx;
     ctx.reply.ok();
     Ok(())
 }
 
 fn swapdb(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
-    let a = db_index(ctx, &args[1], "ERR invalid first DB index")?;
-    let b = db_index(ctx, &args[2], "ERR invalid second DB index")?;
+    let a = db_index(ctx, &args[1], Some("ERR invalid first DB index"))?;
+    let b = db_index(ctx, &args[2], Some("ERR invalid second DB index"))?;
     ctx.engine.keyspace.dbs.swap(a, b);
     ctx.dirty(1);
     ctx.reply.ok();
@@ -243,7 +250,7 @@ fn hello(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     if !ctx.client.authenticated && !ctx.engine.config.requirepass.is_empty() {
         return Err(CmdError::text(
-            "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
+            "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
         ));
     }
     if let Some(name) = name {
