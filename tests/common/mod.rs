@@ -196,10 +196,6 @@ impl Server {
         self.child.id()
     }
 
-    pub fn dir(&self) -> &Path {
-        self.dir.path()
-    }
-
     /// What the server has logged so far (stdout and stderr).
     pub fn log(&self) -> String {
         self.output.text()
@@ -278,11 +274,6 @@ impl Server {
         for r in self.readers.drain(..) {
             let _ = r.join();
         }
-    }
-
-    /// Whether the process is still running.
-    pub fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
     }
 }
 
