@@ -199,6 +199,49 @@ fn protocol_errors_reply_then_close() {
     assert_serving(&server);
 }
 
+/// Before it authenticates, a client may announce at most 10 arguments
+/// and bulks of at most 16 KiB.
+#[test]
+fn unauthenticated_clients_are_limited() {
+    let server = Server::start(&["--requirepass", "s3cret"]);
+    let cases: &[(&[u8], &[u8])] = &[
+        (b"*11\r\n", b"-ERR Protocol error: unauthenticated multibulk length\r\n"),
+        (b"*1\r\n$16385\r\n", b"-ERR Protocol error: unauthenticated bulk length\r\n"),
+        (
+            b"PING\r\n*12\r\n",
+            b"-NOAUTH Authentication required.\r\n-ERR Protocol error: unauthenticated multibulk length\r\n",
+        ),
+        // The general checks come first.
+        (b"*2147483648\r\n", b"-ERR Protocol error: invalid multibulk length\r\n"),
+        (b"*1\r\n$536870913\r\n", b"-ERR Protocol error: invalid bulk length\r\n"),
+    ];
+    for (request, reply) in cases {
+        let mut c = server.conn();
+        c.send(request);
+        c.expect_then_close(reply);
+    }
+    // At the limits, or once authenticated (even in the same write), fine.
+    for at_limit in [b"*10\r\n".as_slice(), b"*1\r\n$16384\r\n"] {
+        let mut c = server.conn();
+        c.send(at_limit);
+        c.expect_silence(QUIET);
+    }
+    let value = vec![b'v'; 20_000];
+    let mut request = b"AUTH s3cret\r\n".to_vec();
+    request.extend(resp(&[b"SET", b"k", &value]));
+    request.extend(resp(&[b"ECHO".as_slice(); 11]));
+    request.extend(b"GET k\r\n");
+    let mut c = server.conn();
+    c.roundtrip(
+        &request,
+        &[
+            b"+OK\r\n+OK\r\n-ERR wrong number of arguments for 'echo' command\r\n".as_slice(),
+            &bulk(&value),
+        ]
+        .concat(),
+    );
+}
+
 /// The three size limits on lines: 64 KiB (PROTO_INLINE_MAX_SIZE) of
 /// inline request, multibulk count line or bulk length line without its
 /// end. Exactly 64 KiB is still accepted; one byte more is an error.

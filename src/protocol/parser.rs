@@ -25,6 +25,10 @@ pub const INLINE_MAX: usize = 64 * 1024;
 pub const BIG_ARG: usize = 32 * 1024;
 /// Largest multibulk count Redis 7.0 accepts (INT_MAX).
 const MAX_MULTIBULK: i64 = i32::MAX as i64;
+/// Before a client authenticates, Redis caps what it may announce, so an
+/// unauthenticated client cannot make the server buffer much.
+const UNAUTH_MAX_MULTIBULK: usize = 10;
+const UNAUTH_MAX_BULK: usize = 16 * 1024;
 
 /// A malformed request. Redis answers each with `-ERR Protocol error: ...`
 /// and closes the connection once the reply is written.
@@ -37,6 +41,8 @@ pub enum ParseError {
     TooBigBulkCount,
     ExpectedDollar(u8),
     InvalidBulkLength,
+    UnauthenticatedMultibulkLength,
+    UnauthenticatedBulkLength,
 }
 
 impl ParseError {
@@ -50,6 +56,10 @@ impl ParseError {
             ParseError::TooBigBulkCount => "too big bulk count string".to_string(),
             ParseError::ExpectedDollar(c) => format!("expected '$', got '{}'", char::from(*c)),
             ParseError::InvalidBulkLength => "invalid bulk length".to_string(),
+            ParseError::UnauthenticatedMultibulkLength => {
+                "unauthenticated multibulk length".to_string()
+            }
+            ParseError::UnauthenticatedBulkLength => "unauthenticated bulk length".to_string(),
         };
         format!("ERR Protocol error: {what}")
     }
@@ -76,6 +86,9 @@ pub struct Parser {
     /// Bytes of arguments collected so far for the request in progress
     /// (Redis's argv_len_sum, reported by CLIENT LIST as argv-mem).
     pub args_len: usize,
+    /// The client still has to authenticate: announced sizes are capped
+    /// (set by the server before each request is parsed).
+    pub auth_required: bool,
 }
 
 /// Finds the end of a header line as Redis's `strchr(p, '\r')` does on its
@@ -200,11 +213,14 @@ impl Parser {
             return Ok(None);
         }
         let count = match parse_i64(&buf[1..cr]) {
-            Some(n) if n <= MAX_MULTIBULK => n,
+            Some(n) if n <= MAX_MULTIBULK => usize::try_from(n).unwrap_or(0),
             _ => return Err(ParseError::InvalidMultibulkLength),
         };
+        if self.auth_required && count > UNAUTH_MAX_MULTIBULK {
+            return Err(ParseError::UnauthenticatedMultibulkLength);
+        }
         buf.advance(cr + 2);
-        Ok(Some(usize::try_from(count).unwrap_or(0)))
+        Ok(Some(count))
     }
 
     fn parse_bulks(
@@ -240,6 +256,9 @@ impl Parser {
                         Some(n) if n >= 0 && n <= max_bulk_len => n as usize,
                         _ => return Err(ParseError::InvalidBulkLength),
                     };
+                    if self.auth_required && len > UNAUTH_MAX_BULK {
+                        return Err(ParseError::UnauthenticatedBulkLength);
+                    }
                     buf.advance(cr + 2);
                     if len >= BIG_ARG && buf.len() <= len + 2 {
                         // Give the big bulk a buffer of its own, sized for
@@ -386,6 +405,34 @@ mod tests {
         assert_eq!(
             ParseError::ExpectedDollar(b'x').message(),
             "ERR Protocol error: expected '$', got 'x'"
+        );
+    }
+
+    #[test]
+    fn unauthenticated_clients_announce_little() {
+        let parse = |input: &[u8]| {
+            let mut p = Parser::new();
+            p.auth_required = true;
+            p.parse(&mut BytesMut::from(input), &mut Vec::new(), MAX)
+        };
+        assert_eq!(
+            parse(b"*11\r\n"),
+            Err(ParseError::UnauthenticatedMultibulkLength)
+        );
+        assert_eq!(parse(b"*10\r\n"), Ok(false));
+        assert_eq!(
+            parse(b"*1\r\n$16385\r\n"),
+            Err(ParseError::UnauthenticatedBulkLength)
+        );
+        assert_eq!(parse(b"*1\r\n$16384\r\n"), Ok(false));
+        // The general checks come first.
+        assert_eq!(
+            parse(b"*2147483648\r\n"),
+            Err(ParseError::InvalidMultibulkLength)
+        );
+        assert_eq!(
+            parse(b"*1\r\n$536870913\r\n"),
+            Err(ParseError::InvalidBulkLength)
         );
     }
 

@@ -291,7 +291,6 @@ impl Server {
     /// Parses and executes every complete command in the query buffer, in
     /// order (pipelining); replies accumulate in the reply buffer.
     fn process_input(&mut self, client: &mut Client, token: usize) {
-        let max_bulk = self.engine.config.proto_max_bulk_len;
         let mut view = ClientsView {
             clients: &mut self.clients,
             pending_write: &mut self.pending_write,
@@ -299,6 +298,12 @@ impl Server {
             current_token: token,
         };
         while !client.state.close_after_reply && self.engine.shutdown.is_none() {
+            // Read per request: the command before may have authenticated
+            // the client or changed the limit.
+            let config = &self.engine.config;
+            let max_bulk = config.proto_max_bulk_len;
+            client.parser.auth_required =
+                !client.state.authenticated && !config.requirepass.is_empty();
             match client
                 .parser
                 .parse(&mut client.query, &mut client.args, max_bulk)
