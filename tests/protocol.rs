@@ -433,8 +433,9 @@ fn huge_announced_sizes_are_not_preallocated() {
     );
 }
 
-/// A client pipelines requests for megabytes of replies and never reads
-/// them: its replies wait in its output buffer while others are served.
+/// A client pipelines requests for megabytes of replies, keeps sending
+/// more, and never reads: its replies wait in its output buffer while
+/// others are served.
 #[test]
 fn a_client_that_never_reads_does_not_block_others() {
     let server = Server::start(&[]);
@@ -442,12 +443,17 @@ fn a_client_that_never_reads_does_not_block_others() {
     let mut setup = server.conn();
     setup.roundtrip(&resp(&[b"SET", b"big", &value]), b"+OK\r\n");
 
+    const GETS: usize = 500;
+    const PINGS: usize = 500_000;
     let mut greedy = server.conn();
-    let mut request = Vec::new();
-    for _ in 0..500 {
-        request.extend(b"GET big\r\n");
-    }
-    greedy.send(&request);
+    let mut writer = greedy.try_clone();
+    let sender = thread::spawn(move || {
+        writer.send(&b"GET big\r\n".repeat(GETS));
+        // 3 MB more, in 64 KB writes, while the replies pile up unread.
+        for chunk in b"PING\r\n".repeat(PINGS).chunks(64 * 1024) {
+            writer.send(chunk);
+        }
+    });
 
     let mut other = server.conn();
     let start = Instant::now();
@@ -461,11 +467,16 @@ fn a_client_that_never_reads_does_not_block_others() {
         "other client served too slowly: {:?}",
         start.elapsed()
     );
-    // Every reply owed to the greedy client is still delivered, in full.
+    sender.join().expect("writer thread");
+    // Every reply owed to the greedy client is still delivered, in order.
     let one = bulk(&value);
-    let all = greedy.read_n(one.len() * 500, PATIENCE);
-    assert_eq!(all.bytes.len(), one.len() * 500);
-    assert!(all.bytes.chunks(one.len()).all(|r| r == one));
+    let total = one.len() * GETS + b"+PONG\r\n".len() * PINGS;
+    let all = greedy.read_n(total, PATIENCE);
+    assert_eq!(all.bytes.len(), total);
+    let (gets, pings) = all.bytes.split_at(one.len() * GETS);
+    assert!(gets.chunks(one.len()).all(|r| r == one));
+    assert!(pings.chunks(7).all(|r| r == b"+PONG\r\n"));
+    greedy.expect_silence(QUIET);
 }
 
 #[test]
