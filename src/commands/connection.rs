@@ -3,8 +3,8 @@
 
 use super::table::{Command, Group, acl, flag};
 use super::{CmdError, CmdResult, Ctx, is};
-use bytes::Bytes;
 use crate::protocol::Protocol;
+use bytes::Bytes;
 
 const CONN: u32 = acl::CONNECTION;
 
@@ -135,20 +135,16 @@ fn quit(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
 }
 
 /// A database index argument as Redis's getIntFromObjectOrReply reads it:
-/// `bad` replaces both of its errors (not an integer, not an int) when
-/// given.
-fn db_index(ctx: &Ctx, arg: &[u8], bad: Option<&'static str>) -> Result<usize, CmdError> {
-    let n = crate::util::parse_i64(arg).ok_or(match bad {
-        Some(msg) => CmdError::text(msg),
-        None => CmdError::NOT_INTEGER,
-    })?;
+/// with a caller's message (SWAPDB) every bad number gets that message;
+/// without one (SELECT), a number outside int range gets its own.
+fn db_index(ctx: &Ctx, arg: &[u8], msg: Option<&'static str>) -> Result<usize, CmdError> {
+    let n = crate::util::parse_i64(arg).ok_or(CmdError::text(
+        msg.unwrap_or("ERR value is not an integer or out of range"),
+    ))?;
     if i32::try_from(n).is_err() {
-        return Err(match bad {
-            Some(msg) => CmdError::text(msg),
-            None => CmdError::text(
-                "ERR value is out of range, value must between -2147483648 and 2147483647",
-            ),
-        });
+        return Err(CmdError::text(msg.unwrap_or(
+            "ERR value is out of range, value must between -2147483648 and 2147483647",
+        )));
     }
     usize::try_from(n)
         .ok()

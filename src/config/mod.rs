@@ -19,8 +19,8 @@ pub enum Kind {
     Bool,
     /// A decimal integer within a range.
     Int { min: i64, max: i64 },
-    /// A byte count with optional unit (`100mb`, `1gb`, `5k`).
-    Memory { max: i64 },
+    /// A byte count with optional unit (`100mb`, `1gb`, `5k`), within a range.
+    Memory { min: i64, max: i64 },
     /// A byte count or a percentage (`10%`).
     MemoryOrPercent,
     /// One of a fixed set of words.
@@ -191,10 +191,12 @@ impl Config {
                 }
                 n.to_string()
             }
-            Kind::Memory { max } => {
+            Kind::Memory { min, max } => {
                 let n = parse_memory(value).ok_or("argument must be a memory value")?;
-                if n > *max {
-                    return Err(format!("argument must be between 0 and {max} inclusive"));
+                if n < *min || n > *max {
+                    return Err(format!(
+                        "argument must be between {min} and {max} inclusive"
+                    ));
                 }
                 n.to_string()
             }
@@ -283,20 +285,11 @@ impl Config {
             }
             rest = &rest[1..];
         }
-        // Flags become lines appended after the file, values quoted, exactly
-        // as redis-server builds them (so error messages show the same line).
-        let mut options = String::new();
-        for a in rest {
-            if let Some(name) = a.strip_prefix("--") {
-                if !options.is_empty() {
-                    options.push('\n');
-                }
-                options.push_str(name);
-                options.push(' ');
-            } else {
-                options.push_str(&crate::util::repr(a.as_bytes()));
-                options.push(' ');
-            }
+        let (options, stdin_last) = flags_to_lines(rest);
+        if stdin_last {
+            // A trailing `-` reads more config from stdin, after the file.
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| StartupError(format!("Error reading config from stdin: {e}")))?;
         }
         if !options.is_empty() {
             text.push('\n');
@@ -480,6 +473,46 @@ impl Config {
     }
 }
 
+/// Turns `--name value ...` flags into config lines appended after the
+/// file, values quoted, exactly as redis-server builds them (so error
+/// messages show the same line). Also says whether the last argument is
+/// `-` (config from stdin).
+///
+/// As in Redis, an option name given alone takes the next argument as its
+/// value even if that starts with `--` (`--requirepass --x`), except that
+/// `--save` followed by another option or by nothing means `save ""`.
+fn flags_to_lines(args: &[String]) -> (String, bool) {
+    let mut options = String::new();
+    let mut stdin_last = false;
+    let mut name_has_value = true;
+    for (i, a) in args.iter().enumerate() {
+        let next = args.get(i + 1);
+        if a == "-" && next.is_none() {
+            stdin_last = true;
+        } else if name_has_value && let Some(name) = a.strip_prefix("--") {
+            if !options.is_empty() {
+                options.push('\n');
+            }
+            options.push_str(name);
+            options.push(' ');
+            // "--port 6380" as one argument carries its own value.
+            name_has_value = split_args(a.as_bytes()).is_none_or(|w| w.len() != 1);
+            if !name_has_value
+                && a.eq_ignore_ascii_case("--save")
+                && next.is_none_or(|n| n.starts_with("--"))
+            {
+                options.push_str("\"\"");
+                name_has_value = true;
+            }
+        } else {
+            options.push_str(&crate::util::repr(a.as_bytes()));
+            options.push(' ');
+            name_has_value = true;
+        }
+    }
+    (options, stdin_last)
+}
+
 fn default_args(d: &Directive) -> Vec<String> {
     split_value(d, d.default)
 }
@@ -585,8 +618,39 @@ mod tests {
         );
         assert_eq!(c.config_set(&[("notify-keyspace-events", "KEA")]), Ok(()));
         assert_eq!(c.config_get(&["notify-keyspace-events"])[0].1, "AKE");
+        assert_eq!(
+            c.config_set(&[("proto-max-bulk-len", "1000")]).unwrap_err(),
+            "ERR CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - argument must be between 1048576 and 9223372036854775807 inclusive"
+        );
+        assert_eq!(
+            c.config_set(&[("repl-backlog-size", "0")]).unwrap_err(),
+            "ERR CONFIG SET failed (possibly related to argument 'repl-backlog-size') - argument must be between 1 and 9223372036854775807 inclusive"
+        );
         assert_eq!(c.config_set(&[("maxmemory", "5KB")]), Ok(()));
         assert_eq!(c.config_get(&["maxmemory"])[0].1, "5120");
+    }
+
+    #[test]
+    fn flags_become_lines_as_in_redis() {
+        let lines = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            flags_to_lines(&args)
+        };
+        assert_eq!(
+            lines(&["--port", "7", "--save", "1", "2"]),
+            ("port \"7\" \nsave \"1\" \"2\" ".into(), false)
+        );
+        assert_eq!(
+            lines(&["--save", "--hz", "5"]),
+            ("save \"\"\nhz \"5\" ".into(), false)
+        );
+        assert_eq!(lines(&["--SAVE"]), ("SAVE \"\"".into(), false));
+        assert_eq!(
+            lines(&["--requirepass", "--x", "--hz", "5"]),
+            ("requirepass \"--x\" \nhz \"5\" ".into(), false)
+        );
+        assert_eq!(lines(&["--port 7", "--hz"]), ("port 7 \nhz ".into(), false));
+        assert_eq!(lines(&["--hz", "5", "-"]), ("hz \"5\" ".into(), true));
     }
 
     #[test]

@@ -59,8 +59,16 @@ const fn int(min: i64, max: i64) -> Kind {
 }
 
 const fn mem(max: i64) -> Kind {
-    Kind::Memory { max }
+    Kind::Memory { min: 0, max }
 }
+
+/// A memory directive with a lower bound above zero.
+const fn mem_from(min: i64, max: i64) -> Kind {
+    Kind::Memory { min, max }
+}
+
+/// Redis refuses protocol buffer limits below 1 MB.
+const ONE_MB: i64 = 1024 * 1024;
 
 const PASSIVE: Slot = Slot::Passive;
 
@@ -102,13 +110,13 @@ pub static DIRECTIVES: &[Directive] = &[
     ),
     d!(
         "proto-max-bulk-len",
-        mem(I64),
+        mem_from(ONE_MB, I64),
         "536870912",
         Slot::Int(|c| &mut c.proto_max_bulk_len)
     ),
     d!(
         "client-query-buffer-limit",
-        mem(I64),
+        mem_from(ONE_MB, I64),
         "1073741824",
         Slot::Int(|c| &mut c.client_query_buffer_limit)
     ),
@@ -268,7 +276,12 @@ pub static DIRECTIVES: &[Directive] = &[
     d!("lazyfree-lazy-user-del", YES_NO, "no", PASSIVE),
     d!("lazyfree-lazy-user-flush", YES_NO, "no", PASSIVE),
     d!("activedefrag", YES_NO, "no", PASSIVE),
-    d!("active-defrag-ignore-bytes", mem(I64), "104857600", PASSIVE),
+    d!(
+        "active-defrag-ignore-bytes",
+        mem_from(1, I64),
+        "104857600",
+        PASSIVE
+    ),
     d!("active-defrag-threshold-lower", int(0, 1000), "10", PASSIVE),
     d!(
         "active-defrag-threshold-upper",
@@ -519,7 +532,7 @@ pub static DIRECTIVES: &[Directive] = &[
         PASSIVE
     ),
     d!("repl-timeout", int(1, I32), "60", PASSIVE),
-    d!("repl-backlog-size", mem(I64), "1048576", PASSIVE),
+    d!("repl-backlog-size", mem_from(1, I64), "1048576", PASSIVE),
     d!("repl-backlog-ttl", int(0, I64), "3600", PASSIVE),
     d!("repl-disable-tcp-nodelay", YES_NO, "no", PASSIVE),
     d!("repl-diskless-sync", YES_NO, "yes", PASSIVE),

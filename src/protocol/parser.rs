@@ -25,11 +25,10 @@ pub const INLINE_MAX: usize = 64 * 1024;
 pub const BIG_ARG: usize = 32 * 1024;
 /// Largest multibulk count Redis 7.0 accepts (INT_MAX).
 const MAX_MULTIBULK: i64 = i32::MAX as i64;
-/// Until a client authenticates, Redis refuses requests larger than this
-/// many arguments or bulk bytes, so an anonymous peer cannot make it
-/// buffer much.
-const UNAUTH_MAX_MULTIBULK: i64 = 10;
-const UNAUTH_MAX_BULK: i64 = 16384;
+/// Before a client authenticates, Redis caps what it may announce, so an
+/// unauthenticated client cannot make the server buffer much.
+const UNAUTH_MAX_MULTIBULK: usize = 10;
+const UNAUTH_MAX_BULK: usize = 16 * 1024;
 
 /// A malformed request. Redis answers each with `-ERR Protocol error: ...`
 /// and closes the connection once the reply is written.
@@ -85,11 +84,11 @@ enum State {
 pub struct Parser {
     state: State,
     /// Bytes of arguments collected so far for the request in progress
-    /// (counted against the client query buffer limit, as Redis's
-    /// argv_len_sum).
+    /// (Redis's argv_len_sum, reported by CLIENT LIST as argv-mem).
     pub args_len: usize,
-    /// The client still has to authenticate: tighter limits apply.
-    pub unauthenticated: bool,
+    /// The client still has to authenticate: announced sizes are capped
+    /// (set by the server before each request is parsed).
+    pub auth_required: bool,
 }
 
 /// Finds the end of a header line as Redis's `strchr(p, '\r')` does on its
@@ -178,6 +177,8 @@ impl Parser {
         buf: &mut BytesMut,
         args: &mut Vec<Bytes>,
     ) -> Result<Option<bool>, ParseError> {
+        // Only a line still without its end can be too big: once the
+        // newline is in, Redis takes the line whatever its length.
         let Some(lf) = find_lf(buf) else {
             if buf.len() > INLINE_MAX {
                 return Err(ParseError::TooBigInline);
@@ -212,14 +213,14 @@ impl Parser {
             return Ok(None);
         }
         let count = match parse_i64(&buf[1..cr]) {
-            Some(n) if n <= MAX_MULTIBULK => n,
+            Some(n) if n <= MAX_MULTIBULK => usize::try_from(n).unwrap_or(0),
             _ => return Err(ParseError::InvalidMultibulkLength),
         };
-        if count > UNAUTH_MAX_MULTIBULK && self.unauthenticated {
+        if self.auth_required && count > UNAUTH_MAX_MULTIBULK {
             return Err(ParseError::UnauthenticatedMultibulkLength);
         }
         buf.advance(cr + 2);
-        Ok(Some(usize::try_from(count).unwrap_or(0)))
+        Ok(Some(count))
     }
 
     fn parse_bulks(
@@ -252,13 +253,12 @@ impl Parser {
                         return Err(ParseError::ExpectedDollar(buf[0]));
                     }
                     let len = match parse_i64(&buf[1..cr]) {
-                        Some(n) if n >= 0 && n <= max_bulk_len => n,
+                        Some(n) if n >= 0 && n <= max_bulk_len => n as usize,
                         _ => return Err(ParseError::InvalidBulkLength),
                     };
-                    if len > UNAUTH_MAX_BULK && self.unauthenticated {
+                    if self.auth_required && len > UNAUTH_MAX_BULK {
                         return Err(ParseError::UnauthenticatedBulkLength);
                     }
-                    let len = len as usize;
                     buf.advance(cr + 2);
                     if len >= BIG_ARG && buf.len() <= len + 2 {
                         // Give the big bulk a buffer of its own, sized for
@@ -392,6 +392,10 @@ mod tests {
         assert_eq!(err(b"*1\r\n$04\r\n"), ParseError::InvalidBulkLength);
         assert_eq!(err(b"set \"a\r\n"), ParseError::UnbalancedQuotes);
         assert_eq!(err(&[b'a'; 70_000]), ParseError::TooBigInline);
+        // A long line whose end arrives before it passes the limit is fine.
+        let mut long = vec![b'a'; INLINE_MAX];
+        long.extend(b"\r\n");
+        assert_eq!(parse_all(&long, 16 * 1024).unwrap().len(), 1);
         let mut big = b"*".to_vec();
         big.extend([b'1'; 70_000]);
         assert_eq!(err(&big), ParseError::TooBigMultibulkCount);
@@ -405,25 +409,30 @@ mod tests {
     }
 
     #[test]
-    fn unauthenticated_limits() {
-        let mut p = Parser {
-            unauthenticated: true,
-            ..Parser::default()
+    fn unauthenticated_clients_announce_little() {
+        let parse = |input: &[u8]| {
+            let mut p = Parser::new();
+            p.auth_required = true;
+            p.parse(&mut BytesMut::from(input), &mut Vec::new(), MAX)
         };
-        let mut args = Vec::new();
-        let mut buf = BytesMut::from(&b"*11\r\n"[..]);
         assert_eq!(
-            p.parse(&mut buf, &mut args, MAX),
+            parse(b"*11\r\n"),
             Err(ParseError::UnauthenticatedMultibulkLength)
         );
-        let mut p = Parser {
-            unauthenticated: true,
-            ..Parser::default()
-        };
-        let mut buf = BytesMut::from(&b"*2\r\n$4\r\nAUTH\r\n$16385\r\n"[..]);
+        assert_eq!(parse(b"*10\r\n"), Ok(false));
         assert_eq!(
-            p.parse(&mut buf, &mut args, MAX),
+            parse(b"*1\r\n$16385\r\n"),
             Err(ParseError::UnauthenticatedBulkLength)
+        );
+        assert_eq!(parse(b"*1\r\n$16384\r\n"), Ok(false));
+        // The general checks come first.
+        assert_eq!(
+            parse(b"*2147483648\r\n"),
+            Err(ParseError::InvalidMultibulkLength)
+        );
+        assert_eq!(
+            parse(b"*1\r\n$536870913\r\n"),
+            Err(ParseError::InvalidBulkLength)
         );
     }
 

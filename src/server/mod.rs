@@ -284,7 +284,9 @@ impl Server {
                     client.state.last_interaction_ms = crate::util::now_ms();
                     let limit = usize::try_from(self.engine.config.client_query_buffer_limit)
                         .unwrap_or(usize::MAX);
-                    if client.query.len() + client.parser.args_len > limit {
+                    // Only unparsed bytes count, as in Redis: arguments
+                    // already split off the buffer are not included.
+                    if client.query.len() > limit {
                         return Err(Close::QueryLimit);
                     }
                     self.process_input(client, token);
@@ -302,7 +304,6 @@ impl Server {
     /// Parses and executes every complete command in the query buffer, in
     /// order (pipelining); replies accumulate in the reply buffer.
     fn process_input(&mut self, client: &mut Client, token: usize) {
-        let max_bulk = self.engine.config.proto_max_bulk_len;
         let mut view = ClientsView {
             clients: &mut self.clients,
             pending_write: &mut self.pending_write,
@@ -310,6 +311,12 @@ impl Server {
             current_token: token,
         };
         while !client.state.close_after_reply && self.engine.shutdown.is_none() {
+            // Read per request: the command before may have authenticated
+            // the client or changed the limit.
+            let config = &self.engine.config;
+            let max_bulk = config.proto_max_bulk_len;
+            client.parser.auth_required =
+                !client.state.authenticated && !config.requirepass.is_empty();
             match client
                 .parser
                 .parse(&mut client.query, &mut client.args, max_bulk)
