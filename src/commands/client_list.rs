@@ -69,7 +69,7 @@ pub fn client_memory(state: &ClientState, reply: &ReplyBuffer, conn: &ConnInfo) 
 
 /// `%s` of a C string: the bytes up to a NUL.
 fn c_str(b: &[u8]) -> std::borrow::Cow<'_, str> {
-    super::c_str_prefix(b, usize::MAX)
+    String::from_utf8_lossy(super::c_str_prefix(b, usize::MAX))
 }
 
 /// Appends a client's line, without the trailing newline, with Redis

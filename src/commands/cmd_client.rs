@@ -4,7 +4,7 @@
 
 use super::client_list::{self, ClientType, client_type};
 use super::table::{Command, Group, acl, flag};
-use super::{ClientState, CmdError, CmdResult, ConnInfo, Ctx, c_str_prefix, is};
+use super::{ClientState, CmdError, CmdResult, ConnInfo, Ctx, is};
 use bytes::Bytes;
 
 const CONN: u32 = flag::NOSCRIPT | flag::LOADING | flag::STALE | flag::SENTINEL;
@@ -170,20 +170,18 @@ fn client_setinfo(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     } else if is(attr, "lib-ver") {
         &mut ctx.client.lib_ver
     } else {
-        return Err(CmdError::msg(format!(
-            "ERR Unrecognized option '{}'",
-            c_str_prefix(attr, usize::MAX)
-        )));
+        return Err(CmdError::quoting("ERR Unrecognized option '", attr, "'"));
     };
     if value
         .iter()
         .take_while(|&&b| b != 0)
         .any(|&b| !(b'!'..=b'~').contains(&b))
     {
-        return Err(CmdError::msg(format!(
-            "ERR {} cannot contain spaces, newlines or special characters.",
-            c_str_prefix(attr, usize::MAX)
-        )));
+        return Err(CmdError::quoting(
+            "ERR ",
+            attr,
+            " cannot contain spaces, newlines or special characters.",
+        ));
     }
     *slot = value.to_vec();
     ctx.reply.ok();
@@ -242,10 +240,7 @@ fn client_list(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 }
 
 fn unknown_type(name: &[u8]) -> CmdError {
-    CmdError::msg(format!(
-        "ERR Unknown client type '{}'",
-        c_str_prefix(name, usize::MAX)
-    ))
+    CmdError::quoting("ERR Unknown client type '", name, "'")
 }
 
 /// Which clients CLIENT KILL closes.
@@ -330,10 +325,7 @@ fn parse_kill_filter(opts: &[Bytes]) -> Result<KillFilter<'_>, CmdError> {
         } else if is(opt, "user") {
             // The default user is the only one ferredis has.
             if value.as_ref() != b"default" {
-                return Err(CmdError::msg(format!(
-                    "ERR No such user '{}'",
-                    c_str_prefix(value, usize::MAX)
-                )));
+                return Err(CmdError::quoting("ERR No such user '", value, "'"));
             }
         } else if is(opt, "skipme") {
             f.skip_me = match () {

@@ -70,8 +70,9 @@ fn config_get(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 }
 
 fn config_set(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    // A name without its value (past the arity check) is a syntax error.
     if !args.len().is_multiple_of(2) {
-        return Err(CmdError::arity("config|set"));
+        return Err(CmdError::SYNTAX);
     }
     let owned: Vec<(String, String)> = args[2..]
         .chunks(2)

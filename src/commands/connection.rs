@@ -239,10 +239,11 @@ fn hello(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             name = Some(&args[j + 1]);
             j += 2;
         } else {
-            return Err(CmdError::msg(format!(
-                "ERR Syntax error in HELLO option '{}'",
-                super::c_str_prefix(&args[j], usize::MAX)
-            )));
+            return Err(CmdError::quoting(
+                "ERR Syntax error in HELLO option '",
+                &args[j],
+                "'",
+            ));
         }
     }
     if let Some((user, pass)) = credentials {

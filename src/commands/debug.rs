@@ -26,10 +26,15 @@ pub fn debug(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             Ok(())
         }
         [_, sub, key] if is(sub, "object") => object(ctx, key),
-        _ => Err(CmdError::msg(format!(
-            "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
-            c_str_prefix(&args[1], 128),
-            c_str_prefix(&args[0], usize::MAX).to_ascii_uppercase()
+        _ => Err(CmdError(std::borrow::Cow::Owned(
+            [
+                &b"ERR unknown subcommand or wrong number of arguments for '"[..],
+                c_str_prefix(&args[1], 128),
+                b"'. Try ",
+                &c_str_prefix(&args[0], usize::MAX).to_ascii_uppercase(),
+                b" HELP.",
+            ]
+            .concat(),
         ))),
     }
 }

@@ -6,7 +6,7 @@
 //! deletes the key on the spot (and still replies 1), as Redis does.
 
 use super::table::{Command, Group, KeySpec, acl, flag};
-use super::{CmdError, CmdResult, Ctx, arg_i64, c_str_prefix, is};
+use super::{CmdError, CmdResult, Ctx, arg_i64, is};
 use bytes::Bytes;
 
 const SET_ACL: u32 = acl::KEYSPACE | acl::WRITE | acl::FAST;
@@ -149,10 +149,7 @@ impl Conditions {
                 _ if is(opt, "gt") => &mut c.gt,
                 _ if is(opt, "lt") => &mut c.lt,
                 _ => {
-                    return Err(CmdError::msg(format!(
-                        "ERR Unsupported option {}",
-                        c_str_prefix(opt, usize::MAX)
-                    )));
+                    return Err(CmdError::quoting("ERR Unsupported option ", opt, ""));
                 }
             };
             *flag = true;

@@ -49,7 +49,8 @@ impl Selection {
                 sel.all = true;
             } else {
                 // Redis copies the name as a C string: it ends at a NUL.
-                let name = super::c_str_prefix(a, usize::MAX).to_ascii_lowercase();
+                let name = String::from_utf8_lossy(super::c_str_prefix(a, usize::MAX))
+                    .to_ascii_lowercase();
                 sel.names.push(name);
             }
         }

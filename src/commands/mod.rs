@@ -37,8 +37,10 @@ use std::borrow::Cow;
 use table::{CommandTable, LookupError, flag};
 
 /// A command's failure: the exact error reply Redis gives (code included).
+/// Bytes rather than text, because Redis quotes arguments into some
+/// messages as they are, binary or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CmdError(pub Cow<'static, str>);
+pub struct CmdError(pub Cow<'static, [u8]>);
 
 impl CmdError {
     pub const WRONG_TYPE: CmdError =
@@ -53,11 +55,24 @@ impl CmdError {
     pub const NO_AUTH: CmdError = CmdError::text("NOAUTH Authentication required.");
 
     pub const fn text(s: &'static str) -> CmdError {
-        CmdError(Cow::Borrowed(s))
+        CmdError(Cow::Borrowed(s.as_bytes()))
     }
 
     pub fn msg(s: String) -> CmdError {
-        CmdError(Cow::Owned(s))
+        CmdError(Cow::Owned(s.into_bytes()))
+    }
+
+    /// `before` + an argument as `%s` prints it (up to a NUL) + `after`:
+    /// the shape of every Redis error that quotes what the client sent.
+    pub fn quoting(before: &str, arg: &[u8], after: &str) -> CmdError {
+        let arg = c_str_prefix(arg, usize::MAX);
+        CmdError(Cow::Owned(
+            [before.as_bytes(), arg, after.as_bytes()].concat(),
+        ))
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
     }
 
     /// `ERR wrong number of arguments for 'name' command`.
@@ -68,19 +83,25 @@ impl CmdError {
     }
 
     /// `ERR unknown subcommand 'x'. Try NAME HELP.`
-    pub fn unknown_subcommand(sub: &[u8], container: &str) -> CmdError {
-        CmdError::msg(format!(
-            "ERR unknown subcommand '{}'. Try {} HELP.",
-            c_str_prefix(sub, 128),
-            container.to_ascii_uppercase()
+    pub fn unknown_subcommand(sub: &[u8], container: &[u8]) -> CmdError {
+        let container = c_str_prefix(container, usize::MAX).to_ascii_uppercase();
+        CmdError(Cow::Owned(
+            [
+                b"ERR unknown subcommand '",
+                c_str_prefix(sub, 128),
+                b"'. Try ",
+                &container,
+                b" HELP.",
+            ]
+            .concat(),
         ))
     }
 }
 
 /// What `%.Ns` prints of an argument: up to `max` bytes, stopping at a NUL.
-pub fn c_str_prefix(b: &[u8], max: usize) -> Cow<'_, str> {
+pub fn c_str_prefix(b: &[u8], max: usize) -> &[u8] {
     let end = b.iter().position(|&c| c == 0).unwrap_or(b.len()).min(max);
-    String::from_utf8_lossy(&b[..end])
+    &b[..end]
 }
 
 pub type CmdResult = Result<(), CmdError>;
@@ -262,8 +283,7 @@ impl Engine {
         let (id, entry) = match (found, entry) {
             (Ok(id), Some(entry)) => (id, entry),
             (Err(LookupError::UnknownSubcommand), _) => {
-                let container = String::from_utf8_lossy(&args[0]).into_owned();
-                return Err(CmdError::unknown_subcommand(&args[1], &container));
+                return Err(CmdError::unknown_subcommand(&args[1], &args[0]));
             }
             _ => return Err(unknown_command(args)),
         };
@@ -341,22 +361,28 @@ const DEBUG_NOT_ALLOWED: CmdError = CmdError::text(
 /// Redis builds it: each argument quoted and cut so the list stays near
 /// 128 bytes, `%s` stopping at NUL bytes.
 fn unknown_command(args: &[Bytes]) -> CmdError {
-    let mut list = String::new();
+    let mut list = Vec::new();
     for a in args.iter().skip(1) {
         if list.len() >= 128 {
             break;
         }
         let room = 128 - list.len();
-        list.push('\'');
-        list.push_str(&c_str_prefix(a, room));
-        list.push_str("' ");
+        list.push(b'\'');
+        list.extend_from_slice(c_str_prefix(a, room));
+        list.extend_from_slice(b"' ");
     }
     let name = args
         .first()
         .map(|a| c_str_prefix(a, 128))
         .unwrap_or_default();
-    CmdError::msg(format!(
-        "ERR unknown command '{name}', with args beginning with: {list}"
+    CmdError(Cow::Owned(
+        [
+            b"ERR unknown command '",
+            name,
+            b"', with args beginning with: ",
+            &list,
+        ]
+        .concat(),
     ))
 }
 

@@ -37,16 +37,16 @@ const ERROR_CODE_SEARCH: usize = 31;
 
 impl Stats {
     /// Counts an error reply under its code, the first word of the text.
-    pub fn count_error_code(&mut self, msg: &str) {
-        let window = &msg.as_bytes()[..msg.len().min(ERROR_CODE_SEARCH)];
+    pub fn count_error_code(&mut self, msg: &[u8]) {
+        let window = &msg[..msg.len().min(ERROR_CODE_SEARCH)];
         let code = match window.iter().position(|&b| b == b' ') {
-            Some(end) => &msg[..end],
-            None => "ERR",
+            Some(end) => String::from_utf8_lossy(&msg[..end]),
+            None => "ERR".into(),
         };
-        match self.error_codes.get_mut(code) {
+        match self.error_codes.get_mut(code.as_ref()) {
             Some(n) => *n += 1,
             None => {
-                self.error_codes.insert(code.to_string(), 1);
+                self.error_codes.insert(code.into_owned(), 1);
             }
         }
     }
@@ -165,10 +165,10 @@ mod tests {
     #[test]
     fn error_codes_take_the_first_word() {
         let mut s = Stats::default();
-        s.count_error_code("ERR syntax error");
-        s.count_error_code("WRONGTYPE Operation against a key");
-        s.count_error_code("ERR x");
-        s.count_error_code("NOSPACEINTHEFIRSTTHIRTYONEBYTESATALL x");
+        s.count_error_code(b"ERR syntax error");
+        s.count_error_code(b"WRONGTYPE Operation against a key");
+        s.count_error_code(b"ERR x");
+        s.count_error_code(b"NOSPACEINTHEFIRSTTHIRTYONEBYTESATALL x");
         let got: Vec<_> = s
             .error_codes
             .iter()

@@ -86,15 +86,16 @@ impl ReplyBuffer {
     /// An error reply. `msg` starts with the error code (`ERR ...`,
     /// `WRONGTYPE ...`); CR and LF become spaces, as Redis sanitizes error
     /// texts so a reply can never break the protocol.
-    pub fn error(&mut self, msg: &str) {
+    pub fn error(&mut self, msg: impl AsRef<[u8]>) {
         self.errors += 1;
         if self.muted {
             return;
         }
         self.buf.push(b'-');
         self.buf.extend(
-            msg.bytes()
-                .map(|b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
+            msg.as_ref()
+                .iter()
+                .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
         );
         self.buf.extend_from_slice(b"\r\n");
     }

@@ -341,7 +341,7 @@ impl Server {
                     );
                     client.reply.error(&msg);
                     self.engine.stats.total_error_replies += client.reply.take_error_count();
-                    self.engine.stats.count_error_code(&msg);
+                    self.engine.stats.count_error_code(msg.as_bytes());
                     client.state.close_after_reply = true;
                 }
             }

@@ -131,7 +131,7 @@ struct FamilyReport {
     identical: usize,
     allowed: usize,
     different: usize,
-    examples: Vec<String>,
+    examples: Vec<(String, String)>,
     commands: BTreeMap<String, usize>,
 }
 
@@ -145,8 +145,10 @@ impl FamilyReport {
             self.allowed += 1;
         } else {
             self.different += 1;
-            if self.examples.len() < 8 {
-                self.examples.push(example());
+            // The first example of each command, up to a dozen in all.
+            let first_of_its_kind = !self.examples.iter().any(|(n, _)| n == name);
+            if first_of_its_kind && self.examples.len() < 12 {
+                self.examples.push((name.to_string(), example()));
             }
         }
     }
@@ -517,7 +519,7 @@ fn main() -> ExitCode {
         if r.different > 0 {
             failed = true;
             println!("\n{name}: first differences:");
-            for e in &r.examples {
+            for (_, e) in &r.examples {
                 println!("  - {e}");
             }
         }
