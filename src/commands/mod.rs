@@ -4,6 +4,7 @@
 //! and a view of the other clients ([`Clients`]), which is also how tests
 //! can drive it without a network.
 
+mod bits;
 pub mod client;
 mod cmd_client;
 mod cmd_command;
@@ -145,6 +146,7 @@ impl Engine {
             stats: Stats::default(),
             commands: CommandTable::new(&[
                 strings::COMMANDS,
+                bits::COMMANDS,
                 keys::COMMANDS,
                 connection::COMMANDS,
                 server::COMMANDS,

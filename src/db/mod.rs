@@ -132,8 +132,21 @@ impl Db {
 
     /// Sets a key to a new value, as SET does: any previous value is
     /// replaced and its expire time dropped unless `keep_ttl`.
-    pub fn set(&mut self, key: &[u8], mut obj: Object, keep_ttl: bool) {
+    pub fn set(&mut self, key: &[u8], obj: Object, keep_ttl: bool) {
+        self.set_hashed(hash_key(key), key, obj, keep_ttl);
+    }
+
+    /// Sets a key as Redis's setKey does when it has not looked the key up
+    /// yet: a value past its expire time is deleted first (so KEEPTTL never
+    /// keeps a dead key's TTL and the expired-keys count stays right), then
+    /// the key is replaced or added, all with one hash of the key.
+    pub fn set_live(&mut self, key: &[u8], obj: Object, keep_ttl: bool, now_ms: i64) {
         let hash = hash_key(key);
+        self.expire_if_needed(hash, key, now_ms);
+        self.set_hashed(hash, key, obj, keep_ttl);
+    }
+
+    fn set_hashed(&mut self, hash: u64, key: &[u8], mut obj: Object, keep_ttl: bool) {
         if let Some(old) = self.dict.get_mut_hashed(hash, key) {
             let had_expire = old.has_flag(flags::HAS_EXPIRE);
             if keep_ttl {
