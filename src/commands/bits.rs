@@ -3,6 +3,8 @@
 //! BITPOS and BITOP are here; BITFIELD has its own file.
 
 mod bitfield;
+#[cfg(test)]
+mod tests;
 
 use super::strings::{as_str, grow_zero, raw_object, read_string, unshare};
 use super::table::{Command, Group, KeySpec, acl, flag};

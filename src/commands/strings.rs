@@ -10,9 +10,15 @@
 
 mod edit;
 mod get;
+#[cfg(test)]
+pub(crate) mod harness;
 mod lcs;
 mod numeric;
 mod set;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_edit;
 
 use super::CmdError;
 use super::table::{Command, Group, KeySpec, acl, flag};
