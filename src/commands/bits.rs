@@ -401,6 +401,8 @@ fn bitop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         }
         // Bytes past the end of earlier sources were zeros for them too.
         if src.len() > result.len() {
+            // Exactly the longest input, as Redis sizes the result.
+            result.reserve_exact(src.len() - result.len());
             result.resize(src.len(), 0);
         }
         let (head, rest) = result.split_at_mut(src.len());
