@@ -26,7 +26,8 @@ static int parse_ld(const char *s, size_t len, long double *out) {
     buf[len] = '\0';
     errno = 0;
     v = strtold(buf, &end);
-    if (isspace((unsigned char)buf[0]) || end[0] != '\0' ||
+    /* An embedded NUL ends strtold early: that is not a whole-string parse. */
+    if (isspace((unsigned char)buf[0]) || end[0] != '\0' || (size_t)(end - buf) != len ||
         (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || fpclassify(v) == FP_ZERO)) ||
         isnan(v))
         return 0;
@@ -79,7 +80,7 @@ int ferredis_strtod(const char *s, size_t len, double *out) {
     buf[len] = '\0';
     errno = 0;
     *out = strtod(buf, &end);
-    if (isspace((unsigned char)buf[0]) || end[0] != '\0') return 0;
+    if (isspace((unsigned char)buf[0]) || end[0] != '\0' || (size_t)(end - buf) != len) return 0;
     if (errno == ERANGE && (*out == HUGE_VAL || *out == -HUGE_VAL || fpclassify(*out) == FP_ZERO))
         return 0;
     return 1;

@@ -4,6 +4,7 @@
 //! and a view of the other clients ([`Clients`]), which is also how tests
 //! can drive it without a network.
 
+mod bits;
 pub mod client;
 mod client_list;
 mod cmd_client;
@@ -197,6 +198,7 @@ impl Engine {
         let now = crate::util::now_ms();
         let commands = CommandTable::new(&[
             strings::COMMANDS,
+            bits::COMMANDS,
             keys::COMMANDS,
             expire::COMMANDS,
             scan::COMMANDS,

@@ -159,14 +159,29 @@ impl Db {
 
     /// Sets a key to a new value, as SET does: any previous value is
     /// replaced and its expire time dropped unless `keep_ttl`.
-    pub fn set(&mut self, key: &[u8], mut obj: Object, keep_ttl: bool) {
+    pub fn set(&mut self, key: &[u8], obj: Object, keep_ttl: bool) {
+        self.set_hashed(hash_key(key), key, obj, keep_ttl);
+    }
+
+    /// Sets a key as Redis's setKey does when it has not looked the key up
+    /// yet: a value past its expire time is deleted first (so KEEPTTL never
+    /// keeps a dead key's TTL and the expired-keys count stays right), then
+    /// the key is replaced or added, all with one hash of the key.
+    pub fn set_live(&mut self, key: &[u8], obj: Object, keep_ttl: bool, now_ms: i64) {
         let hash = hash_key(key);
+        self.expire_if_needed(hash, key, now_ms);
+        self.set_hashed(hash, key, obj, keep_ttl);
+    }
+
+    fn set_hashed(&mut self, hash: u64, key: &[u8], mut obj: Object, keep_ttl: bool) {
         self.prepare_new(&mut obj);
         if let Some(old) = self.dict.get_mut_hashed(hash, key) {
             let had_expire = old.has_flag(flags::HAS_EXPIRE);
             if matches!(self.access.clock, AccessClock::Lfu { .. }) {
-                // Redis's dbOverwrite: the access frequency belongs to the
-                // key, so a new value inherits it.
+                // Redis's setKey looks the key up for writing first, which
+                // counts as an access, then dbOverwrite hands the counter
+                // on: the access frequency belongs to the key.
+                self.access.touch(old, crate::util::now_ms());
                 obj.set_clock(old.clock());
             }
             if keep_ttl {
@@ -475,8 +490,9 @@ mod tests {
         }
         let freq = |db: &mut Db| access::lfu_counter(db.peek(b"k", now).unwrap().clock(), 0, now);
         assert_eq!(freq(db), 8);
+        // The overwrite's own lookup counts once; the counter carries over.
         db.set(b"k", string(2), false);
-        assert_eq!(freq(db), 8);
+        assert_eq!(freq(db), 9);
         db.remove(b"k");
         db.add(b"k", string(3));
         assert_eq!(freq(db), access::LFU_INIT_VAL);

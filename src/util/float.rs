@@ -100,6 +100,8 @@ mod tests {
         assert_eq!(ld_add(b"a", b"1"), Err(LdAddError::BadBase));
         assert_eq!(ld_add(b"1", b" 1"), Err(LdAddError::BadIncrement));
         assert_eq!(ld_add(b"1", b"inf"), Err(LdAddError::NanOrInfinity));
+        assert_eq!(ld_add(b"1", b"1\0"), Err(LdAddError::BadIncrement));
+        assert_eq!(ld_add(b"1\0x", b"1"), Err(LdAddError::BadBase));
     }
 
     #[test]
@@ -108,6 +110,7 @@ mod tests {
         assert_eq!(parse_f64(b"-inf"), Some(f64::NEG_INFINITY));
         assert_eq!(parse_f64(b" 1"), None);
         assert_eq!(parse_f64(b""), None);
+        assert_eq!(parse_f64(b"1\0"), None);
         assert_eq!(fmt_f64(c"%.17g", 0.1), "0.10000000000000001");
     }
 }

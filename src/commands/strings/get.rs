@@ -1,0 +1,82 @@
+//! Reads, and reads that change the key afterwards: GET, GETDEL, GETEX,
+//! MGET.
+
+use super::set::{ExpireUnit, StringOptions};
+use super::{as_str, read_string, reply_str};
+use crate::commands::{CmdError, CmdResult, Ctx};
+use bytes::Bytes;
+
+pub(super) fn get(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    reply_get(ctx, &args[1]).map(drop)
+}
+
+/// GET's reply for `key`: the value, nil, or WRONGTYPE. Returns whether
+/// the key existed.
+pub(super) fn reply_get(ctx: &mut Ctx, key: &[u8]) -> Result<bool, CmdError> {
+    let now = ctx.now_ms;
+    let (db, reply) = ctx.db_and_reply();
+    match read_string(db, key, now)? {
+        None => {
+            reply.null();
+            Ok(false)
+        }
+        Some(s) => {
+            reply_str(reply, s);
+            Ok(true)
+        }
+    }
+}
+
+pub(super) fn getdel(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    if reply_get(ctx, &args[1])? {
+        ctx.db().remove(&args[1]);
+        ctx.dirty(1);
+    }
+    Ok(())
+}
+
+/// GETEX: the value, then the TTL change. The options are checked first,
+/// but a missing key answers nil before the expire time is validated, as
+/// in Redis.
+pub(super) fn getex(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let opts = StringOptions::parse(&args[2..], false)?;
+    // Computed now, reported only once the key turned out to be a string.
+    let at = opts.expire_at(ctx, "getex");
+    let key = &args[1];
+    let now = ctx.now_ms;
+    let (db, reply) = ctx.db_and_reply();
+    let Some(obj) = db.get(key, now) else {
+        reply.null();
+        return Ok(());
+    };
+    let s = as_str(&obj.value).ok_or(CmdError::WRONG_TYPE)?;
+    let at = at?;
+    reply_str(reply, s);
+    let absolute = matches!(opts.expire, Some((ExpireUnit::ExAt | ExpireUnit::PxAt, _)));
+    match at {
+        // An absolute time already past deletes the key right away.
+        Some(at) if absolute && at <= now => {
+            db.remove(key);
+        }
+        Some(at) => {
+            db.set_expire(key, at);
+        }
+        None if opts.persist && db.persist(key) => {}
+        None => return Ok(()),
+    }
+    ctx.dirty(1);
+    Ok(())
+}
+
+pub(super) fn mget(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let now = ctx.now_ms;
+    let (db, reply) = ctx.db_and_reply();
+    reply.array(args.len() - 1);
+    for key in &args[1..] {
+        match db.get(key, now).and_then(|o| as_str(&o.value)) {
+            Some(s) => reply_str(reply, s),
+            None => reply.null(),
+        }
+    }
+    Ok(())
+}
