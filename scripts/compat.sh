@@ -10,7 +10,8 @@
 #   4. the redis-py examples (sync, asyncio, FastAPI under uvicorn).
 # Exits non-zero on any failure. Environment knobs: COMPAT_SEEDS (default
 # 1,2,3, plus one random seed that is printed), COMPAT_COUNT (commands per
-# family and seed, default 7000).
+# family and seed, default 7000), COMPAT_COUNT_RESP3 (the same for the
+# RESP3 pass, default 2000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -64,9 +65,14 @@ wait_ready "$redis_port"
 wait_ready "$ferredis_port"
 echo "redis on $redis_port (pid $redis_pid), ferredis on $ferredis_port (pid $ferredis_pid)"
 
-step "difftest: replies compared with Redis"
+step "difftest: replies compared with Redis (RESP2)"
 "$root/target/release/difftest" --redis "127.0.0.1:$redis_port" --ferredis "127.0.0.1:$ferredis_port" \
     --seeds "${COMPAT_SEEDS:-1,2,3}" --random-seed --count "${COMPAT_COUNT:-7000}" \
+    --allowlist "$root/scripts/compat-allowlist.txt"
+
+step "difftest: the same over RESP3 (HELLO 3), fewer commands"
+"$root/target/release/difftest" --redis "127.0.0.1:$redis_port" --ferredis "127.0.0.1:$ferredis_port" \
+    --seeds 11 --random-seed --count "${COMPAT_COUNT_RESP3:-2000}" --protocol 3 \
     --allowlist "$root/scripts/compat-allowlist.txt"
 
 step "redis-cli end to end"

@@ -138,6 +138,12 @@ fn quit(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
 /// with a caller's message (SWAPDB) every bad number gets that message;
 /// without one (SELECT), a number outside int range gets its own.
 fn db_index(ctx: &Ctx, arg: &[u8], msg: Option<&'static str>) -> Result<usize, CmdError> {
+    in_range(ctx, int_arg(arg, msg)?)
+}
+
+/// An int argument as getIntFromObjectOrReply reads it (`msg` replaces
+/// both of its errors when given).
+fn int_arg(arg: &[u8], msg: Option<&'static str>) -> Result<i64, CmdError> {
     let n = crate::util::parse_i64(arg).ok_or(CmdError::text(
         msg.unwrap_or("ERR value is not an integer or out of range"),
     ))?;
@@ -146,6 +152,11 @@ fn db_index(ctx: &Ctx, arg: &[u8], msg: Option<&'static str>) -> Result<usize, C
             "ERR value is out of range, value must between -2147483648 and 2147483647",
         )));
     }
+    Ok(n)
+}
+
+/// A database index that exists.
+fn in_range(ctx: &Ctx, n: i64) -> Result<usize, CmdError> {
     usize::try_from(n)
         .ok()
         .filter(|&i| i < ctx.engine.keyspace.dbs.len())
@@ -160,8 +171,11 @@ fn select(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 }
 
 fn swapdb(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
-    let a = db_index(ctx, &args[1], Some("ERR invalid first DB index"))?;
-    let b = db_index(ctx, &args[2], Some("ERR invalid second DB index"))?;
+    // Redis reads both indexes before it checks either against the number
+    // of databases.
+    let a = int_arg(&args[1], Some("ERR invalid first DB index"))?;
+    let b = int_arg(&args[2], Some("ERR invalid second DB index"))?;
+    let (a, b) = (in_range(ctx, a)?, in_range(ctx, b)?);
     ctx.engine.keyspace.dbs.swap(a, b);
     ctx.dirty(1);
     ctx.reply.ok();
@@ -304,7 +318,16 @@ mod tests {
     #[test]
     fn select_and_swapdb_errors() {
         let (mut e, mut c) = setup();
-        let cases: [(&[&[u8]], &[u8]); 10] = [
+        let cases: [(&[&[u8]], &[u8]); 12] = [
+            // Both indexes are read before either is checked for range.
+            (
+                &[b"swapdb", b"99", b"x"],
+                b"-ERR invalid second DB index\r\n",
+            ),
+            (
+                &[b"swapdb", b"99", b"1"],
+                b"-ERR DB index is out of range\r\n",
+            ),
             (&[b"select", b"16"], b"-ERR DB index is out of range\r\n"),
             (&[b"select", b"-1"], b"-ERR DB index is out of range\r\n"),
             (

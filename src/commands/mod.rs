@@ -65,11 +65,18 @@ impl CmdError {
 
     /// `before` + an argument as `%s` prints it (up to a NUL) + `after`:
     /// the shape of every Redis error that quotes what the client sent.
+    /// Like Redis's addReplyErrorFormat, CR and LF at either end of the
+    /// message are trimmed away (inside it they become spaces later).
     pub fn quoting(before: &str, arg: &[u8], after: &str) -> CmdError {
         let arg = c_str_prefix(arg, usize::MAX);
-        CmdError(Cow::Owned(
-            [before.as_bytes(), arg, after.as_bytes()].concat(),
-        ))
+        let msg = [before.as_bytes(), arg, after.as_bytes()].concat();
+        let is_newline = |b: &u8| *b == b'\r' || *b == b'\n';
+        let start = msg.iter().position(|b| !is_newline(b)).unwrap_or(msg.len());
+        let end = msg
+            .iter()
+            .rposition(|b| !is_newline(b))
+            .map_or(start, |i| i + 1);
+        CmdError(Cow::Owned(msg[start..end].to_vec()))
     }
 
     pub fn as_bytes(&self) -> &[u8] {

@@ -309,6 +309,15 @@ mod tests {
             (&["object", "refcount", "neg"], ":1\r\n"),
             (&["set", "lz", "01"], "+OK\r\n"),
             (&["object", "refcount", "lz"], ":1\r\n"),
+            // INCR leaves the shared object behind a result below 10,000.
+            (&["set", "a", "5"], "+OK\r\n"),
+            (&["incr", "a"], ":6\r\n"),
+            (&["object", "refcount", "a"], ":2147483647\r\n"),
+            (&["set", "b", "20000"], "+OK\r\n"),
+            (&["incr", "b"], ":20001\r\n"),
+            (&["object", "refcount", "b"], ":1\r\n"),
+            (&["incrby", "b", "-15000"], ":5001\r\n"),
+            (&["object", "refcount", "b"], ":2147483647\r\n"),
             (&["object", "encoding", "lz"], "$6\r\nembstr\r\n"),
             // A policy alone does not stop sharing; with a memory limit,
             // an LRU or LFU policy does, for values created from then on.

@@ -224,6 +224,11 @@ impl Db {
         }
     }
 
+    /// The access policy lookups apply (set for all databases at once).
+    pub fn access_policy(&self) -> AccessPolicy {
+        self.access
+    }
+
     /// Deletes a key the way DEL does: a key past its expire time is
     /// expired first (counted as such) and then was not there to delete.
     pub fn delete(&mut self, key: &[u8], now_ms: i64) -> bool {

@@ -35,6 +35,7 @@ pub(super) fn decrby(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 fn incr_by(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
     let now = ctx.now_ms;
     let db = ctx.db();
+    let shares_integers = db.access_policy().share_integers;
     let value = match db.get_mut(key, now) {
         Some(obj) => {
             let s = as_str_mut(&mut obj.value).ok_or(CmdError::WRONG_TYPE)?;
@@ -42,6 +43,9 @@ fn incr_by(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
             let new = old.checked_add(by).ok_or(CmdError::OVERFLOW)?;
             *s = Str::Int(new);
             obj.set_flag(flags::RAW, false);
+            // Redis stores a result below 10,000 as its shared integer
+            // object when the policy allows sharing (OBJECT REFCOUNT).
+            obj.set_flag(flags::UNSHARED, !shares_integers);
             new
         }
         None => {

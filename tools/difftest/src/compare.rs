@@ -19,6 +19,60 @@ pub fn agree(cmp: Cmp, a: &Reply, raw_a: &[u8], b: &Reply, raw_b: &[u8]) -> bool
             _ => raw_a == raw_b,
         },
         Cmp::Shape => same_shape(a, b),
+        Cmp::Subset => subset(a, raw_a, b, raw_b, &|_| false),
+        Cmp::CommandEntries => match (a, b) {
+            (Reply::Array(Some(x)), Reply::Array(Some(y))) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y)
+                        .all(|(p, q)| command_entry(p) == command_entry(q))
+            }
+            _ => raw_a == raw_b,
+        },
+    }
+}
+
+/// Every element of `b` (ferredis) is in `a` (Redis), except those naming
+/// a command `excused` says differs for a known reason. Elements are
+/// command names, or command entries whose first item is the name.
+pub fn subset(
+    a: &Reply,
+    raw_a: &[u8],
+    b: &Reply,
+    raw_b: &[u8],
+    excused: &dyn Fn(&[u8]) -> bool,
+) -> bool {
+    match (a, b) {
+        (Reply::Array(Some(x)), Reply::Array(Some(y))) => {
+            let theirs: Vec<Vec<u8>> = x.iter().map(command_entry).collect();
+            y.iter().all(|item| {
+                let name = match item {
+                    Reply::Bulk(Some(n)) => Some(n),
+                    Reply::Array(Some(parts)) => match parts.first() {
+                        Some(Reply::Bulk(Some(n))) => Some(n),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                name.is_some_and(|n| excused(n)) || theirs.contains(&command_entry(item))
+            })
+        }
+        _ => raw_a == raw_b,
+    }
+}
+
+/// A COMMAND INFO entry encoded with its subcommands (the tenth item)
+/// sorted; any other reply encoded as it is.
+fn command_entry(r: &Reply) -> Vec<u8> {
+    match r {
+        Reply::Array(Some(items)) if items.len() == 10 => {
+            let mut items = items.clone();
+            if let Reply::Array(Some(subs)) = &mut items[9] {
+                subs.sort_by_key(encoded);
+            }
+            encoded(&Reply::Array(Some(items)))
+        }
+        other => encoded(other),
     }
 }
 
@@ -59,4 +113,45 @@ pub fn same_shape(a: &Reply, b: &Reply) -> bool {
         (Reply::Array(Some(x)), Reply::Array(Some(y))) => x.len() == y.len(),
         _ => std::mem::discriminant(a) == std::mem::discriminant(b),
     }
+}
+
+/// For set-like comparisons, what one side has and the other lacks (the
+/// full replies are too long to read).
+pub fn describe(cmp: Cmp, a: &Reply, b: &Reply) -> Option<String> {
+    let items = |r: &Reply| -> Option<Vec<Vec<u8>>> {
+        match (cmp, r) {
+            (Cmp::UnorderedPairs, _) => {
+                sorted_pairs(r).map(|v| v.into_iter().map(|(k, v)| [k, v].concat()).collect())
+            }
+            (Cmp::Unordered, _) => sorted(r),
+            (Cmp::Subset, Reply::Array(Some(v))) => Some(v.iter().map(command_entry).collect()),
+            _ => None,
+        }
+    };
+    let (x, y) = (items(a)?, items(b)?);
+    let only = |p: &Vec<Vec<u8>>, q: &Vec<Vec<u8>>| {
+        let missing: Vec<String> = p
+            .iter()
+            .filter(|i| !q.contains(i))
+            .map(|i| crate::resp::show_bytes(i, 120))
+            .collect();
+        let shown = missing
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" | ");
+        match missing.len() {
+            n if n > 5 => format!("{shown} | ... {} more", n - 5),
+            _ => shown,
+        }
+    };
+    if cmp == Cmp::Subset {
+        return Some(format!("only in ferredis: [{}]", only(&y, &x)));
+    }
+    Some(format!(
+        "only in redis: [{}]; only in ferredis: [{}]",
+        only(&x, &y),
+        only(&y, &x)
+    ))
 }

@@ -116,7 +116,8 @@ impl Conn {
     pub fn connect(addr: &str) -> io::Result<Conn> {
         let stream = TcpStream::connect(addr)?;
         stream.set_nodelay(true)?;
-        stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+        // Generous: replies of several hundred megabytes take seconds.
+        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
         Ok(Conn {
             stream,
             buf: Vec::new(),
@@ -164,7 +165,7 @@ impl Conn {
         }
         self.set_timeout(Duration::from_millis(200));
         let _ = self.fill();
-        self.set_timeout(Duration::from_secs(5));
+        self.set_timeout(Duration::from_secs(30));
         self.closed
     }
 

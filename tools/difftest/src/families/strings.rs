@@ -82,7 +82,7 @@ pub fn step(g: &mut Gen) -> Step {
             g.int(-20, 20),
             g.int(-20, 20)
         ],
-        20 => args![g.name("setrange"), g.key(), g.int(0, 40), g.value()],
+        20 => args![g.name("setrange"), g.key(), g.offset(0, 40), g.value()],
         21 => {
             let mut a = args![g.name("lcs"), g.key(), g.key()];
             for _ in 0..g.rng.usize(0..3) {
@@ -98,10 +98,10 @@ pub fn step(g: &mut Gen) -> Step {
         22 | 23 => args![
             g.name("setbit"),
             g.key(),
-            g.int(0, 200),
+            g.offset(0, 200),
             g.pick(&["0", "1", "1", "2", "-1"])
         ],
-        24 => args![g.name("getbit"), g.key(), g.int(0, 200)],
+        24 => args![g.name("getbit"), g.key(), g.offset(0, 200)],
         25 | 26 => {
             let mut a = args![g.name_of(&["bitcount", "bitpos"]), g.key()];
             if a[0].eq_ignore_ascii_case(b"bitpos") {
