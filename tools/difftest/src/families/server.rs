@@ -195,10 +195,10 @@ pub fn step(g: &mut Gen) -> Step {
 /// commands ferredis has not implemented yet.
 fn lists_command_table(args: &[Vec<u8>]) -> bool {
     let word = |i: usize| args.get(i).map(|a| a.to_ascii_lowercase());
-    match (word(0).as_deref(), word(1).as_deref(), args.len()) {
-        (Some(b"command"), None, _) => true,
-        (Some(b"command"), Some(b"info"), 2) => true,
-        (Some(b"command"), Some(b"list"), _) => true,
-        _ => false,
-    }
+    matches!(
+        (word(0).as_deref(), word(1).as_deref(), args.len()),
+        (Some(b"command"), None, _)
+            | (Some(b"command"), Some(b"info"), 2)
+            | (Some(b"command"), Some(b"list"), _)
+    )
 }
