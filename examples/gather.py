@@ -1,8 +1,10 @@
 """Many concurrent asyncio tasks sharing counters, with redis.asyncio.
 
-1,000 tasks run at once through one connection pool; each pipelines an
-INCR of a shared counter with a GET of it. INCR is atomic on the server,
-so the final totals are exact no matter how the tasks interleave.
+1,000 tasks run at once through one blocking connection pool (tasks wait
+for one of its 100 connections rather than failing when all are busy);
+each pipelines an INCR of a shared counter with a GET of it. INCR is
+atomic on the server, so the final totals are exact no matter how the
+tasks interleave.
 
     REDIS_URL=redis://127.0.0.1:6379/0 python examples/gather.py
 """
@@ -28,7 +30,10 @@ async def worker(r: redis.Redis, i: int) -> int:
 
 
 async def main() -> None:
-    r = redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    pool = redis.BlockingConnectionPool.from_url(
+        os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), max_connections=100
+    )
+    r = redis.Redis(connection_pool=pool)
     await r.delete(*COUNTERS)
     results = await asyncio.gather(*(worker(r, i) for i in range(TASKS)))
     totals = {k: int(await r.get(k)) for k in COUNTERS}

@@ -239,6 +239,8 @@ impl Engine {
             memory_peak: memory_startup,
         };
         object::sync_access_policy(&mut engine);
+        let shared_clock = engine.keyspace.access_policy().new_clock(now);
+        crate::db::value::reset_shared_clocks(shared_clock);
         engine
     }
 

@@ -109,15 +109,20 @@ impl AccessPolicy {
     /// Prepares a value that was just created for insertion: the clock a
     /// new object gets, and whether a small integer is a shared one.
     pub fn stamp_new(&self, obj: &mut Object, now_ms: i64) {
-        match self.clock {
-            AccessClock::Lru => obj.set_clock(lru_clock(now_ms)),
-            AccessClock::Lfu { .. } => obj.set_clock((lfu_minutes(now_ms) << 8) | LFU_INIT_VAL),
-        }
         if !self.share_integers
             && let Value::Str(Str::Int(n)) = obj.value
             && (0..SHARED_INTEGERS).contains(&n)
         {
             obj.set_flag(flags::UNSHARED, true);
+        }
+        obj.stamp_new(self.new_clock(now_ms));
+    }
+
+    /// The clock a newly created object starts with (Redis's createObject).
+    pub fn new_clock(&self, now_ms: i64) -> u32 {
+        match self.clock {
+            AccessClock::Lru => lru_clock(now_ms),
+            AccessClock::Lfu { .. } => (lfu_minutes(now_ms) << 8) | LFU_INIT_VAL,
         }
     }
 }
@@ -163,6 +168,13 @@ mod tests {
         let mut obj = Object::string(Str::Int(42), 0);
         AccessPolicy::default().stamp_new(&mut obj, 5000);
         assert!(!obj.has_flag(flags::UNSHARED));
-        assert_eq!(obj.clock(), 5);
+        // A new value stamps its own clock...
+        let mut big = Object::string(Str::Int(123_456), 0);
+        AccessPolicy::default().stamp_new(&mut big, 5000);
+        assert_eq!(big.clock(), 5);
+        // ...while every key holding a shared integer shares one clock.
+        let mut other = Object::string(Str::Int(42), 0);
+        other.set_clock(777);
+        assert_eq!(obj.clock(), 777);
     }
 }

@@ -488,7 +488,8 @@ mod tests {
             share_integers: true,
         });
         let db = &mut ks.dbs[0];
-        db.set(b"k", string(1), false);
+        // Integers from 10,000 up: smaller ones share Redis's clock.
+        db.set(b"k", string(100_001), false);
         let now = crate::util::now_ms();
         for _ in 0..3 {
             db.get(b"k", now);
@@ -496,10 +497,10 @@ mod tests {
         let freq = |db: &mut Db| access::lfu_counter(db.peek(b"k", now).unwrap().clock(), 0, now);
         assert_eq!(freq(db), 8);
         // The overwrite's own lookup counts once; the counter carries over.
-        db.set(b"k", string(2), false);
+        db.set(b"k", string(100_002), false);
         assert_eq!(freq(db), 9);
         db.remove(b"k");
-        db.add(b"k", string(3));
+        db.add(b"k", string(100_003));
         assert_eq!(freq(db), access::LFU_INIT_VAL);
     }
 

@@ -5,7 +5,9 @@
 //! block otherwise, and for large values the very buffer the request
 //! arrived in, which replies can then send without copying.
 
+use super::access::SHARED_INTEGERS;
 use bytes::Bytes;
+use std::sync::atomic::{AtomicU32, Ordering};
 use thin_vec::ThinVec;
 
 /// Longest string kept inline in the value itself.
@@ -181,6 +183,22 @@ pub struct Object {
     flags: u8,
 }
 
+/// Redis keeps one shared object for each integer below 10,000 and stores
+/// it under every key holding that number; the access clock lives in that
+/// object, so all those keys share it (OBJECT IDLETIME and FREQ show it).
+/// This table stands in for those objects' clocks. The keyspace belongs to
+/// one thread; the atomics only make the static sound, Relaxed is enough.
+static SHARED_INT_CLOCKS: [AtomicU32; SHARED_INTEGERS as usize] =
+    [const { AtomicU32::new(0) }; SHARED_INTEGERS as usize];
+
+/// Sets every shared integer's clock, as Redis creates its shared objects
+/// at start-up.
+pub fn reset_shared_clocks(clock: u32) {
+    for c in &SHARED_INT_CLOCKS {
+        c.store(clock & LRU_CLOCK_MAX, Ordering::Relaxed);
+    }
+}
+
 /// Redis's LRU clock: seconds, wrapping at 24 bits.
 pub const LRU_CLOCK_MAX: u32 = (1 << 24) - 1;
 
@@ -215,30 +233,57 @@ impl Object {
 
     /// The access clock as stored (DEBUG OBJECT `lru`).
     pub fn lru(&self) -> u32 {
-        self.lru
+        self.clock()
     }
 
     pub fn touch(&mut self, now_ms: i64) {
-        self.lru = lru_clock(now_ms);
+        self.set_clock(lru_clock(now_ms));
     }
 
-    /// The raw 24-bit access clock field (LRU seconds or LFU data; see
-    /// db::access).
+    /// The index of Redis's shared integer object this value would be.
+    fn shared_int(&self) -> Option<usize> {
+        match self.value {
+            Value::Str(Str::Int(n))
+                if (0..SHARED_INTEGERS).contains(&n) && !self.has_flag(flags::UNSHARED) =>
+            {
+                usize::try_from(n).ok()
+            }
+            _ => None,
+        }
+    }
+
+    /// The raw 24-bit access clock (LRU seconds or LFU data; see
+    /// db::access), the shared one for a shared integer.
     pub fn clock(&self) -> u32 {
-        self.lru
+        match self.shared_int().and_then(|n| SHARED_INT_CLOCKS.get(n)) {
+            Some(shared) => shared.load(Ordering::Relaxed),
+            None => self.lru,
+        }
     }
 
     pub fn set_clock(&mut self, clock: u32) {
-        self.lru = clock & LRU_CLOCK_MAX;
+        match self.shared_int().and_then(|n| SHARED_INT_CLOCKS.get(n)) {
+            Some(shared) => shared.store(clock & LRU_CLOCK_MAX, Ordering::Relaxed),
+            None => self.lru = clock & LRU_CLOCK_MAX,
+        }
+    }
+
+    /// Stamps a value that was just created. A shared integer is an old
+    /// object in Redis, so its clock is left as it is.
+    pub fn stamp_new(&mut self, clock: u32) {
+        if self.shared_int().is_none() {
+            self.lru = clock & LRU_CLOCK_MAX;
+        }
     }
 
     /// Seconds since the last access, as OBJECT IDLETIME reports.
     pub fn idle_ms(&self, now_ms: i64) -> i64 {
         let now = lru_clock(now_ms);
-        let secs = if now >= self.lru {
-            now - self.lru
+        let lru = self.clock();
+        let secs = if now >= lru {
+            now - lru
         } else {
-            (LRU_CLOCK_MAX - self.lru) + now
+            (LRU_CLOCK_MAX - lru) + now
         };
         i64::from(secs) * 1000
     }

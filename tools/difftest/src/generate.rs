@@ -66,8 +66,8 @@ impl Step {
 
 /// Containers whose second word names the subcommand.
 const CONTAINERS: &[&str] = &[
-    "client", "config", "command", "object", "debug", "memory", "xinfo", "xgroup", "pubsub",
-    "function", "script", "acl", "cluster", "latency", "slowlog", "module",
+    "client", "config", "command", "object", "memory", "xinfo", "xgroup", "pubsub", "function",
+    "script", "acl", "cluster", "latency", "slowlog", "module",
 ];
 
 pub fn command_name(args: &[Vec<u8>]) -> String {

@@ -564,7 +564,38 @@ fn main() -> ExitCode {
                 .cloned(),
         );
     }
-    println!("distinct commands exercised: {}", distinct.len());
+    // Which of ferredis's own commands (and subcommands) were exercised.
+    let implemented: Vec<String> =
+        match Conn::connect(&o.ferredis).map(|mut c| c.request(&args(&[b"COMMAND", b"LIST"])).0) {
+            Ok(Reply::Array(Some(names))) => names
+                .iter()
+                .filter_map(|n| match n {
+                    Reply::Bulk(Some(b)) => Some(String::from_utf8_lossy(b).replace('|', " ")),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+    let covered = implemented.iter().filter(|n| distinct.contains(*n)).count();
+    println!(
+        "ferredis commands exercised: {covered} of {} (COMMAND LIST, subcommands counted)",
+        implemented.len()
+    );
+    let mut missed: Vec<&String> = implemented
+        .iter()
+        .filter(|n| !distinct.contains(*n))
+        .collect();
+    missed.sort();
+    if !missed.is_empty() {
+        println!(
+            "not exercised: {}",
+            missed
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     for (name, r) in &reports {
         if r.different > 0 {
             failed = true;

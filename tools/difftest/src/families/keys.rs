@@ -37,6 +37,10 @@ pub fn step(g: &mut Gen) -> Step {
         }
         // Odd cursors and options: errors must match exactly; which keys a
         // cursor lands on depends on the hash function, so only the shape.
+        // IDLETIME is seconds since the last access: 0 here, on both.
+        9 if g.chance(30) => {
+            return Step::with(args![g.name("object"), "idletime", g.key()], Cmp::Near(1));
+        }
         9 => {
             return Step::with(
                 args![

@@ -5,7 +5,7 @@ use crate::args;
 use crate::generate::{Cmp, Gen, Step};
 
 pub fn step(g: &mut Gen) -> Step {
-    let (cmd, cmp) = match g.rng.u32(..30) {
+    let (cmd, cmp) = match g.rng.u32(..36) {
         0 => (args![g.name("ping")], Cmp::Exact),
         1 => (args![g.name("ping"), g.value()], Cmp::Exact),
         2 => (args![g.name("echo"), g.value()], Cmp::Exact),
@@ -168,6 +168,64 @@ pub fn step(g: &mut Gen) -> Step {
         ),
         28 => (
             args![g.name("flushall"), g.pick(&["", "ASYNC", "SYNC"])],
+            Cmp::Exact,
+        ),
+        29 => (
+            args![
+                g.name("client"),
+                "kill",
+                g.pick(&[
+                    "ID",
+                    "ADDR",
+                    "LADDR",
+                    "TYPE",
+                    "USER",
+                    "SKIPME",
+                    "1.2.3.4:5",
+                    "id"
+                ]),
+                g.pick(&[
+                    "999999",
+                    "1.2.3.4:5",
+                    "normal",
+                    "pubsub",
+                    "default",
+                    "nobody",
+                    "yes",
+                    "maybe"
+                ])
+            ],
+            Cmp::Exact,
+        ),
+        30 => (
+            args![
+                g.name("command"),
+                "getkeysandflags",
+                g.pick(&[
+                    "get", "set", "mset", "ping", "nosuch", "lcs", "bitop", "copy"
+                ]),
+                g.key(),
+                g.key(),
+                g.value()
+            ],
+            Cmp::Exact,
+        ),
+        31 => (
+            args![g.name_of(&["command", "config", "object"]), "help"],
+            Cmp::Exact,
+        ),
+        32 => (args![g.name("config")], Cmp::Exact),
+        33 => (
+            args![
+                g.name("client"),
+                "setinfo",
+                g.pick(&["lib-name", "lib-ver", "bad"]),
+                g.value()
+            ],
+            Cmp::Exact,
+        ),
+        34 => (
+            args![g.name("command"), "docs", g.pick(&["get", "nosuch"])],
             Cmp::Exact,
         ),
         _ => (args![g.name("get"), g.key()], Cmp::Exact),
