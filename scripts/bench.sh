@@ -20,7 +20,7 @@ set -euo pipefail
 # The tests ferredis implements today; add names here as commands land
 # (redis-benchmark -t names: ping_inline, ping_mbulk, set, get, incr, lpush,
 # rpush, lpop, rpop, sadd, hset, spop, zadd, zpopmin, lrange_100, mset, ...).
-DEFAULT_TESTS="ping_inline,ping_mbulk,set,get"
+DEFAULT_TESTS="ping_inline,ping_mbulk,set,get,incr,mset"
 
 tests=$DEFAULT_TESTS
 rounds=3
