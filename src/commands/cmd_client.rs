@@ -422,15 +422,7 @@ fn client_help(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
 
 #[cfg(test)]
 mod tests {
-    use crate::commands::tests::{TestClients, run, run_with};
-    use crate::commands::{ClientState, Engine};
-    use crate::config::Config;
-
-    fn setup() -> (Engine, ClientState) {
-        let mut e = Engine::new(Config::defaults());
-        let c = e.new_client("127.0.0.1:1000".into(), "127.0.0.1:6379".into(), 0);
-        (e, c)
-    }
+    use crate::commands::tests::{TestClients, run, run_with, setup};
 
     /// The lines of a CLIENT LIST bulk reply, each of which ends in "\n".
     fn bulk_lines(reply: Vec<u8>) -> Vec<String> {

@@ -279,15 +279,7 @@ fn command_help(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
 
 #[cfg(test)]
 mod tests {
-    use crate::commands::tests::run;
-    use crate::commands::{ClientState, Engine};
-    use crate::config::Config;
-
-    fn setup() -> (Engine, ClientState) {
-        let mut e = Engine::new(Config::defaults());
-        let c = e.new_client("127.0.0.1:1".into(), "127.0.0.1:2".into(), 0);
-        (e, c)
-    }
+    use crate::commands::tests::{run, setup};
 
     // Every expected reply below was read off redis-server 7.0.15.
     #[test]

@@ -304,15 +304,7 @@ fn hello(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 
 #[cfg(test)]
 mod tests {
-    use crate::commands::tests::run;
-    use crate::commands::{ClientState, Engine};
-    use crate::config::Config;
-
-    fn setup() -> (Engine, ClientState) {
-        let mut e = Engine::new(Config::defaults());
-        let c = e.new_client("127.0.0.1:1000".into(), "127.0.0.1:6379".into(), 0);
-        (e, c)
-    }
+    use crate::commands::tests::{run, setup};
 
     // Expected replies were read off redis-server 7.0.15.
     #[test]

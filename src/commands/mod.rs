@@ -450,6 +450,13 @@ pub fn text(arg: &[u8]) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
+    /// An engine with default settings and one client (from 127.0.0.1:1000).
+    pub(crate) fn setup() -> (Engine, ClientState) {
+        let mut e = Engine::new(Config::defaults());
+        let c = e.new_client("127.0.0.1:1000".into(), "127.0.0.1:6379".into(), 0);
+        (e, c)
+    }
+
     /// Runs commands through the engine without a network and returns the
     /// raw reply bytes.
     pub(crate) fn run(engine: &mut Engine, client: &mut ClientState, cmd: &[&[u8]]) -> Vec<u8> {

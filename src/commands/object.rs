@@ -267,7 +267,7 @@ mod tests {
             ),
         ]);
         assert_eq!(
-            s.raw(&[b"object", b"foo\0bar"]),
+            s.run_args(&[b"object", b"foo\0bar"]),
             b"-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n"
         );
     }

@@ -313,12 +313,15 @@ mod tests {
         for cursor in ["18446744073709551615", "-1"] {
             assert_eq!(parse_reply(s.call(&["scan", cursor]).as_bytes()).0, 0);
         }
-        assert_eq!(s.raw(&[b"scan", b"0\0abc"]), one.as_bytes());
+        assert_eq!(s.run_args(&[b"scan", b"0\0abc"]), one.as_bytes());
         assert_eq!(
-            s.raw(&[b"scan", b"0", b"type", b"string\0x"]),
+            s.run_args(&[b"scan", b"0", b"type", b"string\0x"]),
             one.as_bytes()
         );
-        assert_eq!(s.raw(&[b"scan", b"0", b"count\0x", b"5"]), one.as_bytes());
+        assert_eq!(
+            s.run_args(&[b"scan", b"0", b"count\0x", b"5"]),
+            one.as_bytes()
+        );
     }
 
     #[test]

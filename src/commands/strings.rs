@@ -10,8 +10,6 @@
 
 mod edit;
 mod get;
-#[cfg(test)]
-pub(crate) mod harness;
 mod lcs;
 mod numeric;
 mod set;

@@ -1,31 +1,53 @@
-//! A session against an engine without a network, for the key command
-//! families' tests: commands in, exact reply bytes out.
+//! A session against an engine without a network, for the command
+//! families' tests: commands in, exact reply bytes out, plus what OBJECT
+//! ENCODING, the TTL and the dirty counter would say. Expected bytes in
+//! the tests were read off redis-server 7.0.15.
 
-use super::{ClientState, Engine};
+use super::{ClientState, Engine, NoClients};
 use crate::config::Config;
 use crate::db::Db;
+use crate::protocol::{Protocol, ReplyBuffer};
+use bytes::Bytes;
 
 pub struct Session {
     pub engine: Engine,
     pub client: ClientState,
+    proto: Protocol,
+    dirty_seen: u64,
 }
 
 impl Session {
     pub fn new() -> Session {
         let mut engine = Engine::new(Config::defaults());
         let client = engine.new_client("127.0.0.1:1".into(), "127.0.0.1:2".into(), 0);
-        Session { engine, client }
+        Session {
+            engine,
+            client,
+            proto: Protocol::Resp2,
+            dirty_seen: 0,
+        }
+    }
+
+    /// Replies from now on use RESP3 (as after HELLO 3).
+    pub fn resp3(&mut self) {
+        self.proto = Protocol::Resp3;
+    }
+
+    /// Runs a command and returns the raw reply bytes.
+    pub fn run_args(&mut self, args: &[&[u8]]) -> Vec<u8> {
+        let mut reply = ReplyBuffer::new();
+        reply.proto = self.proto;
+        let args: Vec<Bytes> = args.iter().map(|a| Bytes::copy_from_slice(a)).collect();
+        self.engine
+            .execute(&mut self.client, &mut reply, &mut NoClients, &args);
+        reply.pending_to_vec()
     }
 
     /// Runs a command given as text arguments; the reply as text (every
     /// reply these tests check is ASCII).
     pub fn call(&mut self, args: &[&str]) -> String {
         let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
-        String::from_utf8_lossy(&self.raw(&args)).into_owned()
-    }
-
-    pub fn raw(&mut self, args: &[&[u8]]) -> Vec<u8> {
-        super::tests::run(&mut self.engine, &mut self.client, args)
+        String::from_utf8_lossy(&self.run_args(&args)).into_owned()
     }
 
     /// Runs each command and checks its reply.
@@ -49,5 +71,73 @@ impl Session {
     pub fn hits_misses(&self) -> (u64, u64) {
         let s = self.engine.keyspace.stats();
         (s.hits, s.misses)
+    }
+
+    /// Runs a command given as space-separated words.
+    pub fn run(&mut self, line: &str) -> Vec<u8> {
+        let args: Vec<&[u8]> = line.split(' ').map(str::as_bytes).collect();
+        self.run_args(&args)
+    }
+
+    #[track_caller]
+    pub fn check(&mut self, line: &str, want: &[u8]) {
+        let got = self.run(line);
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(want),
+            "{line}"
+        );
+        assert_eq!(got, want, "{line}");
+    }
+
+    #[track_caller]
+    pub fn check_args(&mut self, args: &[&[u8]], want: &[u8]) {
+        let got = self.run_args(args);
+        assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&args.concat()));
+    }
+
+    /// What OBJECT ENCODING would report (`None`: no such key).
+    pub fn encoding(&mut self, key: &str) -> Option<&'static str> {
+        let now = crate::util::now_ms();
+        self.engine.keyspace.dbs[0]
+            .peek(key.as_bytes(), now)
+            .map(|o| o.encoding())
+    }
+
+    #[track_caller]
+    pub fn enc(&mut self, key: &str, want: &str) {
+        assert_eq!(self.encoding(key), Some(want), "encoding of {key}");
+    }
+
+    /// Checks the changes counted since the last call.
+    #[track_caller]
+    pub fn dirty(&mut self, want: u64) {
+        let now = self.engine.dirty;
+        assert_eq!(now - self.dirty_seen, want, "dirty changes");
+        self.dirty_seen = now;
+    }
+
+    /// Checks a key's TTL as PTTL reports it: -2 no key, -1 no expire,
+    /// else within two seconds of `want_ms`.
+    #[track_caller]
+    pub fn ttl(&mut self, key: &str, want_ms: i64) {
+        let now = crate::util::now_ms();
+        let db = &mut self.engine.keyspace.dbs[0];
+        let got = match db.peek(key.as_bytes(), now) {
+            None => -2,
+            Some(_) => db.expire_time(key.as_bytes()).map_or(-1, |t| t - now),
+        };
+        if want_ms < 0 {
+            assert_eq!(got, want_ms, "ttl of {key}");
+        } else {
+            assert!((got - want_ms).abs() <= 2000, "ttl of {key}: {got}");
+        }
+    }
+
+    /// Checks a key's absolute expire time, as PEXPIRETIME reports it.
+    #[track_caller]
+    pub fn expire_at(&mut self, key: &str, want_ms: i64) {
+        let got = self.engine.keyspace.dbs[0].expire_time(key.as_bytes());
+        assert_eq!(got, Some(want_ms), "expire time of {key}");
     }
 }

@@ -1,12 +1,12 @@
 //! Tests of SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP and BITFIELD. Every
 //! expected reply was read off redis-server 7.0.15.
 
-use crate::commands::strings::harness::Harness;
+use crate::commands::testkit::Session;
 
 /// SETBIT/GETBIT: bit order, growth, errors, dirty only on a real change.
 #[test]
 fn setbit_getbit() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("GETBIT k 0", b":0\r\n");
     h.check("SETBIT k 1 1", b":0\r\n");
     h.check("GET k", b"$1\r\n@\r\n");
@@ -108,7 +108,7 @@ fn setbit_getbit() {
 /// BITCOUNT: whole string, BYTE and BIT ranges, and the order of its checks.
 #[test]
 fn bitcount_ranges() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("BITCOUNT k", b":0\r\n");
     h.check("BITCOUNT k a b", b":0\r\n");
     h.check("BITCOUNT k 1", b":0\r\n");
@@ -168,7 +168,7 @@ fn bitcount_ranges() {
 /// BITPOS: zero padding without an end, -1 with one, BYTE and BIT ranges.
 #[test]
 fn bitpos_search() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("BITPOS k 0", b":0\r\n");
     h.check("BITPOS k 1", b":-1\r\n");
     h.check("BITPOS k 2", b"-ERR The bit argument must be 1 or 0.\r\n");
@@ -234,7 +234,7 @@ fn bitpos_search() {
 /// BITOP: zero padding of short inputs, NOT, deletion of the target, raw results.
 #[test]
 fn bitop_operations() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check_args(
         &[b"MSET", b"a", b"\xff\x0f", b"b", b"\xf0", b"c", b"abc"],
         b"+OK\r\n",
@@ -288,7 +288,7 @@ fn bitop_operations() {
 /// BITFIELD: field types, # offsets, reads past the end, the result of SET and INCRBY.
 #[test]
 fn bitfield_get_set_incr() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("BITFIELD k", b"*0\r\n");
     h.check("BITFIELD k GET u8 0", b"*1\r\n:0\r\n");
     h.check(
@@ -379,7 +379,7 @@ fn bitfield_get_set_incr() {
 /// OVERFLOW WRAP, SAT and FAIL for signed and unsigned fields.
 #[test]
 fn bitfield_overflow() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("BITFIELD k SET u2 0 1 INCRBY u2 0 5 OVERFLOW SAT INCRBY u2 0 5 INCRBY u2 0 -10 OVERFLOW FAIL INCRBY u2 0 5 GET u2 0", b"*6\r\n:0\r\n:2\r\n:3\r\n:0\r\n$-1\r\n:0\r\n");
     h.dirty(4);
     h.check("BITFIELD k OVERFLOW WRAP SET i8 8 127 INCRBY i8 8 1 OVERFLOW SAT INCRBY i8 8 -1000 INCRBY i8 8 1000", b"*4\r\n:0\r\n:-128\r\n:-128\r\n:127\r\n");
@@ -404,7 +404,7 @@ fn bitfield_overflow() {
 /// BITFIELD_RO takes only GET, and never creates the key.
 #[test]
 fn bitfield_ro() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("BITFIELD_RO k GET u8 0", b"*1\r\n:0\r\n");
     h.check("BITFIELD_RO k", b"*0\r\n");
     h.check(
@@ -438,7 +438,7 @@ fn bitfield_ro() {
 /// proto-max-bulk-len bounds bit offsets as well.
 #[test]
 fn bit_limits_follow_config() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("CONFIG SET proto-max-bulk-len 1048576", b"+OK\r\n");
     h.check("SETBIT k 8388607 1", b":0\r\n");
     h.check(

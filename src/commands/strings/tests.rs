@@ -1,12 +1,12 @@
 //! Tests of GET, SET and their variants, GETEX, GETDEL, MGET, MSET and
 //! MSETNX. Every expected reply was read off redis-server 7.0.15.
 
-use super::harness::Harness;
+use crate::commands::testkit::Session;
 
 /// GET/SET round trips, binary values, and the encoding SET picks.
 #[test]
 fn get_and_set_basics() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("GET k", b"$-1\r\n");
     h.check("SET k hello", b"+OK\r\n");
     h.check("GET k", b"$5\r\nhello\r\n");
@@ -67,7 +67,7 @@ fn get_and_set_basics() {
 /// NX, XX and GET, alone and together (7.0 allows NX with GET).
 #[test]
 fn set_conditions() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("SET k v1 NX", b"+OK\r\n");
     h.check("SET k v2 NX", b"$-1\r\n");
     h.check("GET k", b"$2\r\nv1\r\n");
@@ -103,7 +103,7 @@ fn set_conditions() {
 /// EX/PX/EXAT/PXAT/KEEPTTL: which combinations parse, and expire validation.
 #[test]
 fn set_expire_options() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("SET k v EX 100", b"+OK\r\n");
     h.ttl("k", 100000);
     h.check("SET k v PX 50000", b"+OK\r\n");
@@ -174,7 +174,7 @@ fn set_expire_options() {
 /// A plain SET drops the TTL, KEEPTTL keeps it, and a dead key leaves no TTL to keep.
 #[test]
 fn set_keepttl_and_ttl_reset() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("SET k v EX 100", b"+OK\r\n");
     h.check("SET k v2 KEEPTTL", b"+OK\r\n");
     h.ttl("k", 100000);
@@ -200,7 +200,7 @@ fn set_keepttl_and_ttl_reset() {
 
 #[test]
 fn setnx_setex_psetex() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("SETNX k a", b":1\r\n");
     h.check("SETNX k b", b":0\r\n");
     h.check("GET k", b"$1\r\na\r\n");
@@ -264,7 +264,7 @@ fn setnx_setex_psetex() {
 
 #[test]
 fn getset_getdel() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("GETSET k a", b"$-1\r\n");
     h.check("GETSET k b", b"$1\r\na\r\n");
     h.check("GET k", b"$1\r\nb\r\n");
@@ -298,7 +298,7 @@ fn getset_getdel() {
 /// GETEX: option parsing, nil before expire validation, PERSIST, past absolute times.
 #[test]
 fn getex_options() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("GETEX k", b"$-1\r\n");
     h.check("GETEX k EX -1", b"$-1\r\n");
     h.check("GETEX k EX abc", b"$-1\r\n");
@@ -366,7 +366,7 @@ fn getex_options() {
 /// MSET/MSETNX write all or nothing; MGET answers nil for missing keys.
 #[test]
 fn mget_mset_msetnx() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("MGET a b", b"*2\r\n$-1\r\n$-1\r\n");
     h.check("MSET a 1 b 2", b"+OK\r\n");
     h.check("MGET a b c", b"*3\r\n$1\r\n1\r\n$1\r\n2\r\n$-1\r\n");
@@ -430,7 +430,7 @@ fn mget_mset_msetnx() {
 /// The nil replies in RESP3.
 #[test]
 fn resp3_nulls() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.resp3();
     h.check("GET nokey", b"_\r\n");
     h.check("MGET a nokey", b"*2\r\n_\r\n_\r\n");

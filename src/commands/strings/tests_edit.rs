@@ -1,12 +1,12 @@
 //! Tests of the counters, APPEND, STRLEN, GETRANGE, SETRANGE and LCS.
 //! Every expected reply was read off redis-server 7.0.15.
 
-use super::harness::Harness;
+use crate::commands::testkit::Session;
 
 /// INCR and friends: bounds, syntax of the stored value, encodings, TTL kept.
 #[test]
 fn incr_decr() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("INCR k", b":1\r\n");
     h.check("INCR k", b":2\r\n");
     h.check("DECR k", b":1\r\n");
@@ -124,7 +124,7 @@ fn incr_decr() {
 /// INCRBYFLOAT: long double sums, %.17Lf output, invalid floats, and the encoding (never int).
 #[test]
 fn incrbyfloat() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("INCRBYFLOAT k 10.5", b"$4\r\n10.5\r\n");
     h.check("INCRBYFLOAT k 0.1", b"$4\r\n10.6\r\n");
     h.check("INCRBYFLOAT k -5", b"$3\r\n5.6\r\n");
@@ -199,7 +199,7 @@ fn incrbyfloat() {
 /// APPEND creates like SET, then edits in place and the value turns raw.
 #[test]
 fn append_and_strlen() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("STRLEN k", b":0\r\n");
     h.check("APPEND k 12", b":2\r\n");
     h.enc("k", "int");
@@ -258,7 +258,7 @@ fn append_and_strlen() {
 /// GETRANGE/SUBSTR offsets: negative, reversed, clamped, huge, on int-encoded values.
 #[test]
 fn getrange_offsets() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("GETRANGE k 0 -1", b"$0\r\n\r\n");
     h.check("SET k Hello", b"+OK\r\n");
     h.check("GETRANGE k 0 -1", b"$5\r\nHello\r\n");
@@ -314,7 +314,7 @@ fn getrange_offsets() {
 /// SETRANGE: zero padding, empty writes, offset and size limits, encodings.
 #[test]
 fn setrange_writes() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("SETRANGE k 0 hello", b":5\r\n");
     h.check("GET k", b"$5\r\nhello\r\n");
     h.enc("k", "raw");
@@ -375,7 +375,7 @@ fn setrange_writes() {
 /// proto-max-bulk-len bounds APPEND and SETRANGE.
 #[test]
 fn size_limit_follows_config() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("CONFIG SET proto-max-bulk-len 1048576", b"+OK\r\n");
     h.check("SETRANGE k 1048575 x", b":1048576\r\n");
     h.check(
@@ -400,7 +400,7 @@ fn size_limit_follows_config() {
 /// LCS: plain, LEN, IDX with MINMATCHLEN and WITHMATCHLEN, and its errors.
 #[test]
 fn lcs_variants() {
-    let mut h = Harness::new();
+    let mut h = Session::new();
     h.check("MSET a ohmytext b mynewtext", b"+OK\r\n");
     h.check("LCS a b", b"$6\r\nmytext\r\n");
     h.check("LCS a b LEN", b":6\r\n");
