@@ -347,6 +347,32 @@ mod tests {
         ]);
     }
 
+    /// Commands that put a new value under the key (INCRBYFLOAT, APPEND,
+    /// INCR) keep the counter their own lookup just raised.
+    #[test]
+    fn rewritten_values_keep_the_key_counter() {
+        let mut s = Session::new();
+        s.expect(&[
+            (&["config", "set", "lfu-log-factor", "0"], "+OK\r\n"),
+            (
+                &["config", "set", "maxmemory-policy", "allkeys-lfu"],
+                "+OK\r\n",
+            ),
+            (&["set", "k", "12345"], "+OK\r\n"),
+            (&["object", "freq", "k"], ":5\r\n"),
+            (&["get", "k"], "$5\r\n12345\r\n"),
+            (&["incrbyfloat", "k", "1"], "$5\r\n12346\r\n"),
+            (&["object", "freq", "k"], ":7\r\n"),
+            (&["set", "a", "12345"], "+OK\r\n"),
+            (&["get", "a"], "$5\r\n12345\r\n"),
+            (&["append", "a", "x"], ":6\r\n"),
+            (&["object", "freq", "a"], ":7\r\n"),
+            (&["set", "n", "12345"], "+OK\r\n"),
+            (&["incr", "n"], ":12346\r\n"),
+            (&["object", "freq", "n"], ":6\r\n"),
+        ]);
+    }
+
     /// With lfu-log-factor 0 every access increments the counter, so the
     /// LFU data is deterministic; these are Redis 7.0.15's replies.
     #[test]

@@ -348,6 +348,13 @@ pub fn reply_str(reply: &mut crate::protocol::ReplyBuffer, s: &Str) {
 pub fn unshare(obj: &mut Object) -> Option<&mut ThinVec<u8>> {
     as_str(&obj.value)?;
     obj.set_flag(flags::RAW, true);
+    // Redis puts a new object under the key; it carries the clock the
+    // lookup just refreshed, even when the old value was a shared integer.
+    let clock = obj.clock();
+    if let Some(s) = as_str_mut(&mut obj.value) {
+        s.make_mut();
+    }
+    obj.carry_clock(clock, false);
     as_str_mut(&mut obj.value).map(Str::make_mut)
 }
 

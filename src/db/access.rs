@@ -118,6 +118,10 @@ impl AccessPolicy {
         obj.stamp_new(self.new_clock(now_ms));
     }
 
+    pub fn is_lfu(&self) -> bool {
+        matches!(self.clock, AccessClock::Lfu { .. })
+    }
+
     /// The clock a newly created object starts with (Redis's createObject).
     pub fn new_clock(&self, now_ms: i64) -> u32 {
         match self.clock {

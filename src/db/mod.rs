@@ -160,7 +160,7 @@ impl Db {
     /// Sets a key to a new value, as SET does: any previous value is
     /// replaced and its expire time dropped unless `keep_ttl`.
     pub fn set(&mut self, key: &[u8], obj: Object, keep_ttl: bool) {
-        self.set_hashed(hash_key(key), key, obj, keep_ttl);
+        self.set_hashed(hash_key(key), key, obj, keep_ttl, crate::util::now_ms());
     }
 
     /// Sets a key as Redis's setKey does when it has not looked the key up
@@ -170,18 +170,19 @@ impl Db {
     pub fn set_live(&mut self, key: &[u8], obj: Object, keep_ttl: bool, now_ms: i64) {
         let hash = hash_key(key);
         self.expire_if_needed(hash, key, now_ms);
-        self.set_hashed(hash, key, obj, keep_ttl);
+        self.set_hashed(hash, key, obj, keep_ttl, now_ms);
     }
 
-    fn set_hashed(&mut self, hash: u64, key: &[u8], mut obj: Object, keep_ttl: bool) {
+    fn set_hashed(&mut self, hash: u64, key: &[u8], mut obj: Object, keep_ttl: bool, now_ms: i64) {
         self.prepare_new(&mut obj);
         if let Some(old) = self.dict.get_mut_hashed(hash, key) {
             let had_expire = old.has_flag(flags::HAS_EXPIRE);
+            // Redis's setKey looks the key up for writing first, which
+            // counts as an access (visible when the old value is a shared
+            // integer); under LFU, dbOverwrite then hands the counter on,
+            // as the access frequency belongs to the key.
+            self.access.touch(old, now_ms);
             if matches!(self.access.clock, AccessClock::Lfu { .. }) {
-                // Redis's setKey looks the key up for writing first, which
-                // counts as an access, then dbOverwrite hands the counter
-                // on: the access frequency belongs to the key.
-                self.access.touch(old, crate::util::now_ms());
                 obj.set_clock(old.clock());
             }
             if keep_ttl {

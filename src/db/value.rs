@@ -268,6 +268,19 @@ impl Object {
         }
     }
 
+    /// After the value was replaced in place (a command that Redis makes
+    /// put a new object under the key), gives it the clock the key had,
+    /// which the lookup just refreshed: a new object's clock is "now"
+    /// under LRU and the inherited counter under LFU. A shared integer
+    /// keeps its own clock, except that LFU's overwrite writes into it.
+    pub fn carry_clock(&mut self, clock: u32, lfu: bool) {
+        if self.shared_int().is_none() {
+            self.lru = clock & LRU_CLOCK_MAX;
+        } else if lfu {
+            self.set_clock(clock);
+        }
+    }
+
     /// Stamps a value that was just created. A shared integer is an old
     /// object in Redis, so its clock is left as it is.
     pub fn stamp_new(&mut self, clock: u32) {

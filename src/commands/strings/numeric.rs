@@ -35,9 +35,11 @@ pub(super) fn decrby(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 fn incr_by(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
     let now = ctx.now_ms;
     let db = ctx.db();
-    let shares_integers = db.access_policy().share_integers;
+    let policy = db.access_policy();
+    let shares_integers = policy.share_integers;
     let value = match db.get_mut(key, now) {
         Some(obj) => {
+            let clock = obj.clock();
             let s = as_str_mut(&mut obj.value).ok_or(CmdError::WRONG_TYPE)?;
             let old = s.as_i64().ok_or(CmdError::NOT_INTEGER)?;
             let new = old.checked_add(by).ok_or(CmdError::OVERFLOW)?;
@@ -46,6 +48,7 @@ fn incr_by(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
             // Redis stores a result below 10,000 as its shared integer
             // object when the policy allows sharing (OBJECT REFCOUNT).
             obj.set_flag(flags::UNSHARED, !shares_integers);
+            obj.carry_clock(clock, policy.is_lfu());
             new
         }
         None => {
@@ -63,6 +66,7 @@ fn incr_by(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
 pub(super) fn incrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
+    let lfu = db.access_policy().is_lfu();
     let obj = db.get_mut(&args[1], now);
     let sum = {
         let mut buf = [0u8; 20];
@@ -83,7 +87,9 @@ pub(super) fn incrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let value = Str::from_vec(sum);
     match obj {
         Some(o) => {
+            let clock = o.clock();
             o.value = crate::db::Value::Str(value);
+            o.carry_clock(clock, lfu);
             o.set_flag(flags::RAW, false);
         }
         None => db.add(&args[1], Object::string(value, now)),
