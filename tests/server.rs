@@ -497,3 +497,35 @@ fn maxclients_rejects_extra_connections() {
     f.expect_then_close(b"-ERR max number of clients reached\r\n");
     e.expect_silence(QUIET);
 }
+
+#[test]
+fn config_set_port_moves_the_listener() {
+    let server = Server::start(&[]);
+    let mut a = server.conn();
+    let new_port = common::free_port();
+    a.roundtrip(
+        format!("CONFIG SET port {new_port}\r\n").as_bytes(),
+        b"+OK\r\n",
+    );
+    // Connected clients stay; new ones find the server on the new port only.
+    a.roundtrip(b"PING\r\n", b"+PONG\r\n");
+    let mut b = common::Conn::connect(new_port);
+    b.roundtrip(b"PING\r\n", b"+PONG\r\n");
+    assert!(std::net::TcpStream::connect(("127.0.0.1", server.port())).is_err());
+    // A port that is taken is refused, and the server keeps the one it has.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port to occupy");
+    let taken_port = taken.local_addr().expect("local address").port();
+    b.roundtrip(
+        format!("CONFIG SET port {taken_port}\r\n").as_bytes(),
+        b"-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.\r\n",
+    );
+    b.roundtrip(
+        b"CONFIG GET port\r\n",
+        format!(
+            "*2\r\n$4\r\nport\r\n${}\r\n{new_port}\r\n",
+            new_port.to_string().len()
+        )
+        .as_bytes(),
+    );
+    common::Conn::connect(new_port).roundtrip(b"PING\r\n", b"+PONG\r\n");
+}

@@ -94,6 +94,10 @@ pub trait Clients {
     fn current_conn(&self) -> ConnInfo;
     /// Closes every other client for which `pred` holds; returns how many.
     fn kill(&mut self, pred: &mut dyn FnMut(&ClientState, &ConnInfo) -> bool) -> usize;
+    /// Listens on new addresses instead of the current ones (CONFIG SET
+    /// bind/port); on failure the old listeners stay. The listeners belong
+    /// to the event loop, as the client sockets do.
+    fn rebind(&mut self, bind: &[String], port: u16) -> Result<(), String>;
 }
 
 /// No other clients: for running the engine without a network.
@@ -113,5 +117,8 @@ impl Clients for NoClients {
     }
     fn kill(&mut self, _: &mut dyn FnMut(&ClientState, &ConnInfo) -> bool) -> usize {
         0
+    }
+    fn rebind(&mut self, _: &[String], _: u16) -> Result<(), String> {
+        Ok(())
     }
 }

@@ -82,10 +82,32 @@ fn config_set(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
-    ctx.engine
-        .config
-        .config_set(&pairs)
-        .map_err(CmdError::msg)?;
+    let config = &mut ctx.engine.config;
+    let (old_bind, old_port) = (config.bind.clone(), config.port);
+    config.config_set(&pairs).map_err(CmdError::msg)?;
+    if config.bind != old_bind || config.port != old_port {
+        // Redis moves its listeners at once, and undoes the whole CONFIG
+        // SET when the new address cannot be bound.
+        let port = u16::try_from(config.port).unwrap_or(0);
+        if let Err(why) = ctx.clients.rebind(&config.bind, port) {
+            log::warn!("Failed to bind: {why}");
+            let (arg, msg) = if config.port != old_port {
+                ("port", "Unable to listen on this port. Check server logs.")
+            } else {
+                ("bind", "Failed to bind to specified addresses.")
+            };
+            config.bind = old_bind;
+            config.port = old_port;
+            let old_port = u16::try_from(old_port).unwrap_or(0);
+            if let Err(why) = ctx.clients.rebind(&config.bind, old_port) {
+                log::warn!("Failed to listen again on the previous addresses: {why}");
+            }
+            return Err(CmdError::msg(format!(
+                "ERR CONFIG SET failed (possibly related to argument '{arg}') - {msg}"
+            )));
+        }
+        ctx.engine.tcp_port = port;
+    }
     ctx.reply.ok();
     Ok(())
 }

@@ -513,6 +513,9 @@ mod tests {
             self.others.retain(|(c, _, i)| !pred(c, i));
             before - self.others.len()
         }
+        fn rebind(&mut self, _: &[String], _: u16) -> Result<(), String> {
+            Ok(())
+        }
     }
 
     #[test]

@@ -306,6 +306,9 @@ impl Server {
     fn process_input(&mut self, client: &mut Client, token: usize) {
         let mut view = ClientsView {
             clients: &mut self.clients,
+            listeners: &mut self.listeners,
+            registry: self.poll.registry(),
+            tcp_backlog: i32::try_from(self.engine.config.tcp_backlog).unwrap_or(511),
             pending_write: &mut self.pending_write,
             current: client.conn_info(),
             current_token: token,
@@ -441,6 +444,9 @@ const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED ferredis is running in protected 
 /// commands (that one is out of the slab for the duration).
 struct ClientsView<'a> {
     clients: &'a mut Slab<Slot>,
+    listeners: &'a mut Vec<TcpListener>,
+    registry: &'a mio::Registry,
+    tcp_backlog: i32,
     pending_write: &'a mut Vec<usize>,
     current: ConnInfo,
     current_token: usize,
@@ -482,5 +488,21 @@ impl Clients for ClientsView<'_> {
             }
         }
         n
+    }
+
+    fn rebind(&mut self, bind: &[String], port: u16) -> Result<(), String> {
+        // As Redis's changeBindAddr: the old listeners close first (the
+        // new set may reuse their addresses), then the new ones open.
+        for mut old in self.listeners.drain(..) {
+            let _ = self.registry.deregister(&mut old);
+        }
+        let mut fresh = listen::bind_all(bind, port, self.tcp_backlog)?;
+        for (i, l) in fresh.iter_mut().enumerate() {
+            self.registry
+                .register(l, Token(LISTENER_BASE + i), Interest::READABLE)
+                .map_err(|e| e.to_string())?;
+        }
+        *self.listeners = fresh;
+        Ok(())
     }
 }
