@@ -313,10 +313,8 @@ fn move_cmd(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 /// for COPY: same encoding, a fresh access clock, and never one of the
 /// shared integers.
 fn duplicate(obj: &Object, now_ms: i64) -> Object {
-    let value = match &obj.value {
-        Value::Str(s) => Value::Str(s.clone()),
-    };
-    let mut copy = Object::new(value, now_ms);
+    // Collections copy deeply; their encodings come along unchanged.
+    let mut copy = Object::new(obj.value.clone(), now_ms);
     copy.set_flag(flags::RAW, obj.has_flag(flags::RAW));
     copy.set_flag(
         flags::UNSHARED,

@@ -303,7 +303,6 @@ fn set_keys(args: &[Bytes]) -> Vec<KeyRef> {
 pub fn as_str(value: &Value) -> Option<&Str> {
     match value {
         Value::Str(s) => Some(s),
-        #[allow(unreachable_patterns)]
         _ => None,
     }
 }
@@ -312,7 +311,6 @@ pub fn as_str(value: &Value) -> Option<&Str> {
 pub fn as_str_mut(value: &mut Value) -> Option<&mut Str> {
     match value {
         Value::Str(s) => Some(s),
-        #[allow(unreachable_patterns)]
         _ => None,
     }
 }

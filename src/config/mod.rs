@@ -91,6 +91,13 @@ pub struct Config {
     pub obuf_limits: [ObufLimit; 3],
     pub oom_score_adj_values: [i64; 3],
     pub latency_percentiles: Vec<f64>,
+    /// Encodings of small collections (listpack, intset) and their limits.
+    pub hash_max_listpack_entries: i64,
+    pub hash_max_listpack_value: i64,
+    pub list_max_listpack_size: i64,
+    pub set_max_intset_entries: i64,
+    pub zset_max_listpack_entries: i64,
+    pub zset_max_listpack_value: i64,
     /// Per-command latency histograms for INFO latencystats.
     pub latency_tracking: bool,
     passive: HashMap<&'static str, String>,

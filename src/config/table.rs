@@ -303,33 +303,38 @@ pub static DIRECTIVES: &[Directive] = &[
         "hash-max-listpack-entries" / "hash-max-ziplist-entries",
         int(0, I64),
         "512",
-        PASSIVE
+        Slot::Int(|c| &mut c.hash_max_listpack_entries)
     ),
     d!(
         "hash-max-listpack-value" / "hash-max-ziplist-value",
         mem(I64),
         "64",
-        PASSIVE
+        Slot::Int(|c| &mut c.hash_max_listpack_value)
     ),
     d!(
         "list-max-listpack-size" / "list-max-ziplist-size",
         int(i32::MIN as i64, I32),
         "-2",
-        PASSIVE
+        Slot::Int(|c| &mut c.list_max_listpack_size)
     ),
     d!("list-compress-depth", int(0, I32), "0", PASSIVE),
-    d!("set-max-intset-entries", int(0, I64), "512", PASSIVE),
+    d!(
+        "set-max-intset-entries",
+        int(0, I64),
+        "512",
+        Slot::Int(|c| &mut c.set_max_intset_entries)
+    ),
     d!(
         "zset-max-listpack-entries" / "zset-max-ziplist-entries",
         int(0, I64),
         "128",
-        PASSIVE
+        Slot::Int(|c| &mut c.zset_max_listpack_entries)
     ),
     d!(
         "zset-max-listpack-value" / "zset-max-ziplist-value",
         mem(I64),
         "64",
-        PASSIVE
+        Slot::Int(|c| &mut c.zset_max_listpack_value)
     ),
     d!("hll-sparse-max-bytes", mem(I64), "3000", PASSIVE),
     d!("stream-node-max-bytes", mem(I64), "4096", PASSIVE),

@@ -74,6 +74,22 @@ pub struct Dict<V> {
     rehash_idx: Option<usize>,
 }
 
+impl<V: Clone> Clone for Dict<V> {
+    /// A deep copy (COPY of a large collection), sized for its entries up
+    /// front so it is built without rehashing.
+    fn clone(&self) -> Self {
+        let mut copy = Dict::with_capacity(self.len());
+        self.for_each(&mut |k, v| copy.insert_new(hash_key(k.as_bytes()), k.clone(), v.clone()));
+        copy
+    }
+}
+
+impl<V> std::fmt::Debug for Dict<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Dict({} entries)", self.len())
+    }
+}
+
 impl<V> Default for Dict<V> {
     fn default() -> Self {
         Self::new()
@@ -86,6 +102,15 @@ impl<V> Dict<V> {
             tables: [Table::empty(), Table::empty()],
             rehash_idx: None,
         }
+    }
+
+    /// An empty dict with room for `n` entries before it grows.
+    pub fn with_capacity(n: usize) -> Self {
+        let mut d = Dict::new();
+        if n > 0 {
+            d.tables[0] = Table::with_size(n.max(INITIAL_SIZE).next_power_of_two());
+        }
+        d
     }
 
     pub fn len(&self) -> usize {

@@ -11,8 +11,13 @@
 pub mod access;
 pub mod dict;
 pub mod expire;
+pub mod hash;
 pub mod key;
+pub mod list;
+pub mod listpack;
+pub mod set;
 pub mod value;
+pub mod zset;
 
 pub use access::{AccessClock, AccessPolicy};
 pub use dict::Dict;

@@ -6,6 +6,10 @@
 //! arrived in, which replies can then send without copying.
 
 use super::access::SHARED_INTEGERS;
+use super::hash::Hash;
+use super::list::List;
+use super::set::Set;
+use super::zset::ZSet;
 use bytes::Bytes;
 use std::sync::atomic::{AtomicU32, Ordering};
 use thin_vec::ThinVec;
@@ -143,11 +147,15 @@ impl Str {
     }
 }
 
-/// Every type of value a key can hold. Lists, hashes, sets, sorted sets and
-/// streams join this enum as they are implemented.
+/// Every type of value a key can hold (streams join as they are
+/// implemented). Collections are boxed so a value stays 16 bytes.
 #[derive(Clone)]
 pub enum Value {
     Str(Str),
+    List(Box<List>),
+    Hash(Box<Hash>),
+    Set(Box<Set>),
+    ZSet(Box<ZSet>),
 }
 
 impl Value {
@@ -155,6 +163,10 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 }
@@ -312,6 +324,10 @@ impl Object {
                     "raw"
                 }
             }
+            Value::List(l) => l.encoding(),
+            Value::Hash(h) => h.encoding(),
+            Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 }

@@ -1,0 +1,530 @@
+//! A listpack: many small strings and integers packed into one byte
+//! buffer, the compact encoding Redis uses for small hashes, small sorted
+//! sets and the nodes of a list.
+//!
+//! A separate allocation per element costs tens of bytes of headers and
+//! pointers; here an element costs its payload plus one to three bytes.
+//! Each entry is a tag, the payload, and a one- or two-byte back-length
+//! (the size of tag plus payload), so the buffer can be walked in both
+//! directions:
+//!
+//! | tag | entry |
+//! | --- | --- |
+//! | `0x00..=0x7f` | the integer 0..=127 itself, no payload |
+//! | `0x80..=0xbf` | a string of `tag & 0x3f` (0..=63) bytes |
+//! | `0xc0` / `0xc1` / `0xc2` | an i16 / i32 / i64, little-endian |
+//! | `0xc3` | an f64, little-endian (sorted-set scores) |
+//! | `0xc4` + u32 length | a longer string |
+//!
+//! Strings that read as integers by Redis's rules (`string2ll`) are stored
+//! as integers, as Redis does, and come back as the same text. Positions
+//! are byte offsets of entries; they stay valid until the next edit.
+
+use crate::util::parse_i64;
+
+const STR_SHORT: u8 = 0x80;
+const I16: u8 = 0xc0;
+const I32: u8 = 0xc1;
+const I64: u8 = 0xc2;
+const F64: u8 = 0xc3;
+const STR_LONG: u8 = 0xc4;
+
+/// One element as stored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Entry<'a> {
+    Int(i64),
+    Float(f64),
+    Str(&'a [u8]),
+}
+
+impl Entry<'_> {
+    /// The element as bytes (integers and floats formatted into `buf`).
+    pub fn as_bytes<'b>(&'b self, buf: &'b mut [u8; 32]) -> &'b [u8] {
+        match self {
+            Entry::Str(s) => s,
+            Entry::Int(n) => {
+                let mut digits = [0u8; 20];
+                let d = crate::util::fmt_i64(*n, &mut digits);
+                buf[..d.len()].copy_from_slice(d);
+                &buf[..d.len()]
+            }
+            Entry::Float(f) => {
+                let text = crate::util::float::fmt_f64(c"%.17g", *f);
+                let n = text.len().min(buf.len());
+                buf[..n].copy_from_slice(&text.as_bytes()[..n]);
+                &buf[..n]
+            }
+        }
+    }
+
+    /// Owned bytes of the element.
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut buf = [0u8; 32];
+        self.as_bytes(&mut buf).to_vec()
+    }
+
+    /// Whether the element equals `bytes` as Redis compares them (an
+    /// integer entry equals its decimal text).
+    pub fn eq_bytes(&self, bytes: &[u8]) -> bool {
+        match self {
+            Entry::Str(s) => *s == bytes,
+            Entry::Int(n) => bytes.len() <= 20 && parse_i64(bytes) == Some(*n),
+            Entry::Float(_) => {
+                let mut buf = [0u8; 32];
+                self.as_bytes(&mut buf) == bytes
+            }
+        }
+    }
+}
+
+/// A packed sequence of entries.
+#[derive(Clone, Default, Debug, PartialEq)]
+pub struct Listpack {
+    buf: Vec<u8>,
+    len: u32,
+}
+
+/// How a value will be encoded: the entry bytes without the back-length.
+fn encode(value: &[u8], out: &mut Vec<u8>) {
+    if value.len() <= 20
+        && let Some(n) = parse_i64(value)
+    {
+        return encode_int(n, out);
+    }
+    if value.len() < 64 {
+        out.push(STR_SHORT | value.len() as u8);
+    } else {
+        out.push(STR_LONG);
+        out.extend_from_slice(&(value.len() as u32).to_le_bytes());
+    }
+    out.extend_from_slice(value);
+}
+
+fn encode_int(n: i64, out: &mut Vec<u8>) {
+    if (0..=0x7f).contains(&n) {
+        out.push(n as u8);
+    } else if let Ok(v) = i16::try_from(n) {
+        out.push(I16);
+        out.extend_from_slice(&v.to_le_bytes());
+    } else if let Ok(v) = i32::try_from(n) {
+        out.push(I32);
+        out.extend_from_slice(&v.to_le_bytes());
+    } else {
+        out.push(I64);
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+}
+
+/// Appends the back-length of an entry of `size` bytes: one byte below
+/// 128, else two (high bit set on the byte nearest the entry).
+fn push_backlen(size: usize, out: &mut Vec<u8>) {
+    if size < 0x80 {
+        out.push(size as u8);
+    } else {
+        // Read backwards: the last byte holds the low 7 bits and the flag.
+        out.push((size >> 7) as u8);
+        out.push(0x80 | (size & 0x7f) as u8);
+    }
+}
+
+fn backlen_size(size: usize) -> usize {
+    if size < 0x80 { 1 } else { 2 }
+}
+
+/// The full encoded entry (tag, payload, back-length).
+fn entry_bytes(value: EntryInput) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16);
+    match value {
+        EntryInput::Bytes(b) => encode(b, &mut out),
+        EntryInput::Int(n) => encode_int(n, &mut out),
+        EntryInput::Float(f) => {
+            out.push(F64);
+            out.extend_from_slice(&f.to_le_bytes());
+        }
+    }
+    let size = out.len();
+    push_backlen(size, &mut out);
+    out
+}
+
+/// What to store: bytes (stored as an integer when they read as one), or a
+/// number directly.
+#[derive(Debug, Clone, Copy)]
+pub enum EntryInput<'a> {
+    Bytes(&'a [u8]),
+    Int(i64),
+    Float(f64),
+}
+
+impl<'a> From<&'a [u8]> for EntryInput<'a> {
+    fn from(b: &'a [u8]) -> Self {
+        EntryInput::Bytes(b)
+    }
+}
+
+impl Listpack {
+    pub fn new() -> Listpack {
+        Listpack::default()
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Bytes the entries occupy (what Redis's size limits measure).
+    pub fn bytes_len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Memory held, including spare capacity.
+    pub fn allocated(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    pub fn shrink_to_fit(&mut self) {
+        self.buf.shrink_to_fit();
+    }
+
+    /// The entry at byte offset `pos` and the offset of the next one.
+    fn decode(&self, pos: usize) -> Option<(Entry<'_>, usize)> {
+        let b = &self.buf;
+        let tag = *b.get(pos)?;
+        let (entry, size) = match tag {
+            0x00..=0x7f => (Entry::Int(i64::from(tag)), 1),
+            0x80..=0xbf => {
+                let n = usize::from(tag & 0x3f);
+                (Entry::Str(b.get(pos + 1..pos + 1 + n)?), 1 + n)
+            }
+            I16 => {
+                let v = i16::from_le_bytes(b.get(pos + 1..pos + 3)?.try_into().ok()?);
+                (Entry::Int(i64::from(v)), 3)
+            }
+            I32 => {
+                let v = i32::from_le_bytes(b.get(pos + 1..pos + 5)?.try_into().ok()?);
+                (Entry::Int(i64::from(v)), 5)
+            }
+            I64 => {
+                let v = i64::from_le_bytes(b.get(pos + 1..pos + 9)?.try_into().ok()?);
+                (Entry::Int(v), 9)
+            }
+            F64 => {
+                let v = f64::from_le_bytes(b.get(pos + 1..pos + 9)?.try_into().ok()?);
+                (Entry::Float(v), 9)
+            }
+            STR_LONG => {
+                let n = u32::from_le_bytes(b.get(pos + 1..pos + 5)?.try_into().ok()?) as usize;
+                (Entry::Str(b.get(pos + 5..pos + 5 + n)?), 5 + n)
+            }
+            _ => return None,
+        };
+        Some((entry, pos + size + backlen_size(size)))
+    }
+
+    /// The entry at `pos`.
+    pub fn get(&self, pos: usize) -> Option<Entry<'_>> {
+        self.decode(pos).map(|(e, _)| e)
+    }
+
+    /// Offset of the first entry, if any.
+    pub fn first(&self) -> Option<usize> {
+        (!self.buf.is_empty()).then_some(0)
+    }
+
+    /// Offset of the last entry, if any.
+    pub fn last(&self) -> Option<usize> {
+        self.prev(self.buf.len())
+    }
+
+    /// Offset of the entry after the one at `pos`.
+    pub fn next(&self, pos: usize) -> Option<usize> {
+        let (_, next) = self.decode(pos)?;
+        (next < self.buf.len()).then_some(next)
+    }
+
+    /// Offset of the entry before `pos` (`pos` may be the end).
+    pub fn prev(&self, pos: usize) -> Option<usize> {
+        if pos == 0 || pos > self.buf.len() {
+            return None;
+        }
+        let last = *self.buf.get(pos - 1)?;
+        let (size, backlen) = if last & 0x80 == 0 {
+            (usize::from(last), 1)
+        } else {
+            let high = usize::from(*self.buf.get(pos.checked_sub(2)?)?);
+            ((high << 7) | usize::from(last & 0x7f), 2)
+        };
+        pos.checked_sub(size + backlen)
+    }
+
+    /// Offset of the entry with index `i` (negative counts from the end),
+    /// walking from the nearer end.
+    pub fn seek(&self, i: i64) -> Option<usize> {
+        let len = self.len();
+        let i = if i < 0 {
+            len.checked_sub(i.unsigned_abs() as usize)?
+        } else {
+            i as usize
+        };
+        if i >= len {
+            return None;
+        }
+        if i <= len / 2 {
+            let mut pos = self.first()?;
+            for _ in 0..i {
+                pos = self.next(pos)?;
+            }
+            Some(pos)
+        } else {
+            let mut pos = self.last()?;
+            for _ in 0..(len - 1 - i) {
+                pos = self.prev(pos)?;
+            }
+            Some(pos)
+        }
+    }
+
+    /// Iterates entries front to back.
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            lp: self,
+            pos: self.first(),
+        }
+    }
+
+    /// Iterates entries back to front.
+    pub fn iter_rev(&self) -> RevIter<'_> {
+        RevIter {
+            lp: self,
+            pos: self.last(),
+        }
+    }
+
+    pub fn push_back<'a>(&mut self, value: impl Into<EntryInput<'a>>) {
+        let e = entry_bytes(value.into());
+        self.buf.extend_from_slice(&e);
+        self.len += 1;
+    }
+
+    pub fn push_front<'a>(&mut self, value: impl Into<EntryInput<'a>>) {
+        self.insert_at(0, value);
+    }
+
+    /// Inserts before the entry at `pos` (or at the end when `pos` is the
+    /// buffer's length).
+    pub fn insert_at<'a>(&mut self, pos: usize, value: impl Into<EntryInput<'a>>) {
+        let e = entry_bytes(value.into());
+        let pos = pos.min(self.buf.len());
+        self.buf.splice(pos..pos, e);
+        self.len += 1;
+    }
+
+    /// Removes the entry at `pos`; returns the offset of what followed it
+    /// (which now sits at `pos`), if anything.
+    pub fn remove_at(&mut self, pos: usize) -> Option<usize> {
+        let (_, next) = self.decode(pos)?;
+        self.buf.drain(pos..next);
+        self.len -= 1;
+        (pos < self.buf.len()).then_some(pos)
+    }
+
+    /// Removes `count` entries starting at `pos`.
+    pub fn remove_range(&mut self, pos: usize, count: usize) {
+        let mut end = pos;
+        let mut removed = 0;
+        while removed < count {
+            match self.decode(end) {
+                Some((_, next)) => {
+                    end = next;
+                    removed += 1;
+                }
+                None => break,
+            }
+        }
+        self.buf.drain(pos..end);
+        self.len -= removed as u32;
+    }
+
+    /// Replaces the entry at `pos`.
+    pub fn replace_at<'a>(&mut self, pos: usize, value: impl Into<EntryInput<'a>>) {
+        if let Some((_, next)) = self.decode(pos) {
+            let e = entry_bytes(value.into());
+            self.buf.splice(pos..next, e);
+        }
+    }
+
+    /// Offset of the first entry equal to `value`, scanning every `step`
+    /// entries from the first (2 finds hash fields, not values).
+    pub fn find(&self, value: &[u8], step: usize) -> Option<usize> {
+        let mut pos = self.first();
+        let mut i = 0usize;
+        while let Some(p) = pos {
+            let (entry, next) = self.decode(p)?;
+            if i.is_multiple_of(step.max(1)) && entry.eq_bytes(value) {
+                return Some(p);
+            }
+            i += 1;
+            pos = (next < self.buf.len()).then_some(next);
+        }
+        None
+    }
+
+    /// Moves the entries after `pos` into a new listpack (splitting a
+    /// list node in two).
+    pub fn split_off(&mut self, pos: usize) -> Listpack {
+        let pos = pos.min(self.buf.len());
+        let tail = self.buf.split_off(pos);
+        let moved = Listpack { len: 0, buf: tail };
+        let n = moved.iter().count() as u32;
+        self.len -= n;
+        Listpack { len: n, ..moved }
+    }
+
+    /// Appends every entry of `other` (merging list nodes).
+    pub fn append(&mut self, other: &mut Listpack) {
+        self.buf.append(&mut other.buf);
+        self.len += other.len;
+        other.len = 0;
+    }
+}
+
+pub struct Iter<'a> {
+    lp: &'a Listpack,
+    pos: Option<usize>,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (usize, Entry<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let pos = self.pos?;
+        let (entry, next) = self.lp.decode(pos)?;
+        self.pos = (next < self.lp.buf.len()).then_some(next);
+        Some((pos, entry))
+    }
+}
+
+pub struct RevIter<'a> {
+    lp: &'a Listpack,
+    pos: Option<usize>,
+}
+
+impl<'a> Iterator for RevIter<'a> {
+    type Item = (usize, Entry<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let pos = self.pos?;
+        let entry = self.lp.get(pos)?;
+        self.pos = self.lp.prev(pos);
+        Some((pos, entry))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(lp: &Listpack) -> Vec<Vec<u8>> {
+        lp.iter().map(|(_, e)| e.to_vec()).collect()
+    }
+
+    #[test]
+    fn round_trips_strings_and_integers() {
+        let mut lp = Listpack::new();
+        let long = vec![b'x'; 300];
+        let items: Vec<&[u8]> = vec![
+            b"",
+            b"0",
+            b"127",
+            b"128",
+            b"-1",
+            b"32767",
+            b"-32769",
+            b"2147483648",
+            b"9223372036854775807",
+            b"-9223372036854775808",
+            b"01",
+            b"1.5",
+            b"abc",
+            &long,
+        ];
+        for i in &items {
+            lp.push_back(*i);
+        }
+        assert_eq!(lp.len(), items.len());
+        assert_eq!(
+            values(&lp),
+            items.iter().map(|i| i.to_vec()).collect::<Vec<_>>()
+        );
+        let rev: Vec<Vec<u8>> = lp.iter_rev().map(|(_, e)| e.to_vec()).collect();
+        let mut want: Vec<Vec<u8>> = items.iter().map(|i| i.to_vec()).collect();
+        want.reverse();
+        assert_eq!(rev, want);
+        assert!(matches!(lp.get(0), Some(Entry::Str(b""))));
+        assert_eq!(lp.get(lp.seek(1).unwrap()), Some(Entry::Int(0)));
+        assert_eq!(lp.get(lp.seek(-1).unwrap()).unwrap().to_vec(), long);
+        assert_eq!(lp.seek(items.len() as i64), None);
+        assert_eq!(lp.seek(-(items.len() as i64) - 1), None);
+    }
+
+    #[test]
+    fn small_integers_take_one_byte() {
+        let mut lp = Listpack::new();
+        lp.push_back(&b"7"[..]);
+        assert_eq!(lp.bytes_len(), 2);
+        lp.push_back(&b"hello"[..]);
+        assert_eq!(lp.bytes_len(), 2 + 7);
+    }
+
+    #[test]
+    fn edits() {
+        let mut lp = Listpack::new();
+        for v in ["a", "b", "c", "d"] {
+            lp.push_back(v.as_bytes());
+        }
+        lp.push_front(&b"z"[..]);
+        let c = lp.find(b"c", 1).unwrap();
+        lp.insert_at(c, &b"bb"[..]);
+        assert_eq!(values(&lp), [&b"z"[..], b"a", b"b", b"bb", b"c", b"d"]);
+        let b = lp.find(b"b", 1).unwrap();
+        lp.replace_at(b, &b"a long replacement value"[..]);
+        let next = lp.remove_at(lp.find(b"a", 1).unwrap()).unwrap();
+        assert_eq!(lp.get(next).unwrap().to_vec(), b"a long replacement value");
+        lp.remove_range(lp.first().unwrap(), 2);
+        assert_eq!(values(&lp), [&b"bb"[..], b"c", b"d"]);
+        let mut tail = lp.split_off(lp.seek(1).unwrap());
+        assert_eq!((lp.len(), tail.len()), (1, 2));
+        lp.append(&mut tail);
+        assert_eq!(values(&lp), [&b"bb"[..], b"c", b"d"]);
+        assert!(tail.is_empty());
+        // find with a step of 2 looks at every other entry only.
+        assert_eq!(lp.find(b"c", 2), None);
+        assert_eq!(lp.find(b"d", 2), lp.seek(2));
+    }
+
+    #[test]
+    fn integer_entries_compare_as_text() {
+        let mut lp = Listpack::new();
+        lp.push_back(&b"100"[..]);
+        lp.push_back(EntryInput::Float(1.5));
+        assert!(lp.get(0).unwrap().eq_bytes(b"100"));
+        assert!(!lp.get(0).unwrap().eq_bytes(b"0100"));
+        assert_eq!(lp.get(lp.seek(1).unwrap()), Some(Entry::Float(1.5)));
+        assert_eq!(lp.get(lp.seek(1).unwrap()).unwrap().to_vec(), b"1.5");
+    }
+
+    #[test]
+    fn long_entries_walk_backwards() {
+        let mut lp = Listpack::new();
+        let big = vec![b'y'; 1000];
+        lp.push_back(&big[..]);
+        lp.push_back(&b"x"[..]);
+        lp.push_back(&big[..]);
+        let back: Vec<usize> = lp.iter_rev().map(|(_, e)| e.to_vec().len()).collect();
+        assert_eq!(back, [1000, 1, 1000]);
+    }
+}
