@@ -92,3 +92,17 @@ long ferredis_fmt_double(const char *fmt, double v, char *out, size_t cap) {
     if (l < 0 || (size_t)l >= cap) return -1;
     return l;
 }
+
+/*
+ * A blocking command's timeout in seconds, as Redis's
+ * getTimeoutFromObjectOrReply reads it: parsed as a long double, then
+ * converted to milliseconds with C's conversion (an infinite or huge
+ * value turns into whatever this platform makes of it, as in Redis).
+ * Returns 0 and sets *ms, or -1 if the text is not a float.
+ */
+int ferredis_timeout_ms(const char *s, size_t len, long long *ms) {
+    long double v;
+    if (!parse_ld(s, len, &v)) return -1;
+    *ms = (long long)(v * 1000.0);
+    return 0;
+}

@@ -33,6 +33,11 @@ pub struct ClientState {
     pub reply_skip: bool,
     /// Name of the last command run (CLIENT LIST `cmd=`).
     pub last_cmd: Cow<'static, str>,
+    /// What the client is blocked on (BLPOP ...); its further requests
+    /// wait in the query buffer until it is served or times out.
+    pub blocked: Option<super::blocking::BlockedOn>,
+    /// Inside MULTI (blocking commands then answer at once).
+    pub in_multi: bool,
 }
 
 impl ClientState {
@@ -53,6 +58,8 @@ impl ClientState {
             reply_skip_next: false,
             reply_skip: false,
             last_cmd: Cow::Borrowed("NULL"),
+            blocked: None,
+            in_multi: false,
         }
     }
 
@@ -98,6 +105,15 @@ pub trait Clients {
     /// bind/port); on failure the old listeners stay. The listeners belong
     /// to the event loop, as the client sockets do.
     fn rebind(&mut self, bind: &[String], port: u16) -> Result<(), String>;
+    /// Runs `f` on another client's state and reply buffer (serving or
+    /// releasing a blocked client); false if there is no such client.
+    /// The event loop then writes what `f` replied and, once the client is
+    /// no longer blocked, runs the requests it sent meanwhile.
+    fn with_client(
+        &mut self,
+        id: u64,
+        f: &mut dyn FnMut(&mut ClientState, &mut ReplyBuffer),
+    ) -> bool;
 }
 
 /// No other clients: for running the engine without a network.
@@ -120,5 +136,12 @@ impl Clients for NoClients {
     }
     fn rebind(&mut self, _: &[String], _: u16) -> Result<(), String> {
         Ok(())
+    }
+    fn with_client(
+        &mut self,
+        _: u64,
+        _: &mut dyn FnMut(&mut ClientState, &mut ReplyBuffer),
+    ) -> bool {
+        false
     }
 }

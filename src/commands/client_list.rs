@@ -82,7 +82,18 @@ pub fn write_line(
     now_ms: i64,
 ) {
     let now_s = now_ms / 1000;
-    let flags = if c.close_after_reply { "c" } else { "N" };
+    // Redis's flag letters, in its order: b blocked, c close after reply;
+    // N when there are none.
+    let mut flags = String::new();
+    if c.blocked.is_some() {
+        flags.push('b');
+    }
+    if c.close_after_reply {
+        flags.push('c');
+    }
+    if flags.is_empty() {
+        flags.push('N');
+    }
     let (obl, oll, omem) = reply.list_stats();
     let rbs = reply.buffer_capacity();
     let resp = match reply.proto {

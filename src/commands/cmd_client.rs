@@ -2,6 +2,7 @@
 //! GETNAME, REPLY, SETINFO, INFO) and the view of every connection (LIST,
 //! KILL).
 
+use super::blocking::Release;
 use super::client_list::{self, ClientType, client_type};
 use super::table::{Command, Group, acl, flag};
 use super::{ClientState, CmdError, CmdResult, ConnInfo, Ctx, is};
@@ -53,6 +54,15 @@ static SUBCOMMANDS: &[Command] = &[
             ),
             ("7.0.3", "Added the `ssub` field."),
         ]),
+    Command::new("unblock", -3, client_unblock)
+        .flags(ADMIN)
+        .acl(ADMIN_ACL)
+        .doc(
+            Group::Connection,
+            "5.0.0",
+            "O(log N) where N is the number of client connections",
+            "Lets a client blocked on keys go, with a timeout reply or an error.",
+        ),
     Command::new("kill", -3, client_kill)
         .flags(ADMIN)
         .acl(ADMIN_ACL)
@@ -270,6 +280,25 @@ impl KillFilter<'_> {
 /// CLIENT KILL ip:port (the old form: `+OK` or an error), or CLIENT KILL
 /// with filter pairs (the new form: how many were closed). The caller can
 /// close itself (old form, or SKIPME NO): it gets its reply first.
+/// CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if the client was blocked and is
+/// now released, 0 otherwise.
+fn client_unblock(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let id = super::arg_i64(&args[2])?;
+    let how = match args.get(3) {
+        None => Release::Timeout,
+        Some(r) if is(r, "timeout") => Release::Timeout,
+        Some(r) if is(r, "error") => Release::Error,
+        Some(_) => {
+            return Err(CmdError::text(
+                "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
+            ));
+        }
+    };
+    let released = u64::try_from(id).is_ok_and(|id| ctx.engine.release(id, how, ctx.clients));
+    ctx.reply.int(i64::from(released));
+    Ok(())
+}
+
 fn client_kill(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let old_form = args.len() == 3;
     let filter = if old_form {
@@ -409,6 +438,8 @@ fn client_help(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
             "    Control the replies sent to the current connection.",
             "SETNAME <name>",
             "    Assign the name <name> to the current connection.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock the specified blocked client.",
             "SETINFO <option> <value>",
             "    Record facts about the client library. Options are:",
             "    * LIB-NAME <name>",

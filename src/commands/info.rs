@@ -185,13 +185,14 @@ fn clients(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     i.field("maxclients", ctx.engine.config.maxclients);
     i.field("client_recent_max_input_buffer", max_in);
     i.field("client_recent_max_output_buffer", max_out);
-    for name in [
-        "blocked_clients",
-        "tracking_clients",
+    let blocked = ctx.engine.blocking.count();
+    i.field("blocked_clients", blocked);
+    i.field("tracking_clients", 0);
+    // Redis keeps every blocked client with a timeout in its timeout table.
+    i.field(
         "clients_in_timeout_table",
-    ] {
-        i.field(name, 0);
-    }
+        ctx.engine.blocking.with_timeout(),
+    );
 }
 
 /// A directive's value as CONFIG GET shows it.

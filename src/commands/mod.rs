@@ -5,6 +5,7 @@
 //! can drive it without a network.
 
 mod bits;
+pub mod blocking;
 pub mod client;
 mod client_list;
 mod cmd_client;
@@ -189,6 +190,8 @@ pub struct Engine {
     /// Memory in use right after start-up, and the highest seen since.
     pub memory_startup: usize,
     pub memory_peak: usize,
+    /// Clients blocked on keys.
+    pub blocking: blocking::Blocking,
 }
 
 impl Engine {
@@ -237,6 +240,7 @@ impl Engine {
             replid,
             memory_startup,
             memory_peak: memory_startup,
+            blocking: blocking::Blocking::default(),
         };
         object::sync_access_policy(&mut engine);
         let shared_clock = engine.keyspace.access_policy().new_clock(now);
@@ -515,6 +519,19 @@ mod tests {
         }
         fn rebind(&mut self, _: &[String], _: u16) -> Result<(), String> {
             Ok(())
+        }
+        fn with_client(
+            &mut self,
+            id: u64,
+            f: &mut dyn FnMut(&mut ClientState, &mut ReplyBuffer),
+        ) -> bool {
+            match self.others.iter_mut().find(|(c, _, _)| c.id == id) {
+                Some((c, r, _)) => {
+                    f(c, r);
+                    true
+                }
+                None => false,
+            }
         }
     }
 

@@ -29,6 +29,7 @@ use mio::{Events, Interest, Poll, Token};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook_mio::v1_0::Signals;
 use slab::Slab;
+use std::collections::HashMap;
 use std::io::{self, Read};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -67,8 +68,12 @@ pub struct Server {
     signals: Signals,
     /// Clients with replies to write before the next poll.
     pending_write: Vec<usize>,
-    /// Clients whose input was not drained this turn (read budget).
+    /// Clients whose input was not drained this turn (read budget), or
+    /// that have requests waiting since they were unblocked.
     pending_read: Vec<usize>,
+    /// Client id to slab key, for reaching a client by id (a blocked
+    /// client being served or released).
+    ids: HashMap<u64, usize>,
     next_cron: Instant,
     cron: cron::CronState,
 }
@@ -98,6 +103,7 @@ impl Server {
             signals,
             pending_write: Vec::new(),
             pending_read: Vec::new(),
+            ids: HashMap::new(),
             next_cron: Instant::now(),
             cron: cron::CronState::default(),
         })
@@ -117,7 +123,7 @@ impl Server {
         while self.engine.shutdown.is_none() {
             self.before_sleep();
             let timeout = if self.pending_read.is_empty() && self.pending_write.is_empty() {
-                self.next_cron.saturating_duration_since(Instant::now())
+                self.sleep_time()
             } else {
                 Duration::ZERO
             };
@@ -140,6 +146,7 @@ impl Server {
                     }
                 }
             }
+            self.expire_blocked();
             for t in std::mem::take(&mut self.pending_read) {
                 if let Some(Some(c)) = self.clients.get_mut(t) {
                     c.queued_read = false;
@@ -153,6 +160,50 @@ impl Server {
         }
         log::warn!("User requested shutdown...");
         Ok(())
+    }
+
+    /// How long the loop may sleep: until the next cron tick or the next
+    /// blocked client's timeout, whichever comes first.
+    fn sleep_time(&self) -> Duration {
+        let cron = self.next_cron.saturating_duration_since(Instant::now());
+        match self.engine.blocking.next_deadline() {
+            Some(when) => {
+                let ms = (when - crate::util::now_ms()).max(0) as u64;
+                cron.min(Duration::from_millis(ms))
+            }
+            None => cron,
+        }
+    }
+
+    /// Replies to blocked clients whose timeout has passed.
+    fn expire_blocked(&mut self) {
+        let now = crate::util::now_ms();
+        if self
+            .engine
+            .blocking
+            .next_deadline()
+            .is_some_and(|when| when <= now)
+        {
+            let (engine, mut view) = self.split(ConnInfo::default(), usize::MAX);
+            engine.expire_blocked(now, &mut view);
+        }
+    }
+
+    /// The engine and a view of the clients for it, borrowed together;
+    /// `current_token` is the client running commands (out of the slab).
+    fn split(&mut self, current: ConnInfo, current_token: usize) -> (&mut Engine, ClientsView<'_>) {
+        let view = ClientsView {
+            clients: &mut self.clients,
+            listeners: &mut self.listeners,
+            registry: self.poll.registry(),
+            tcp_backlog: i32::try_from(self.engine.config.tcp_backlog).unwrap_or(511),
+            pending_write: &mut self.pending_write,
+            pending_read: &mut self.pending_read,
+            ids: &self.ids,
+            current,
+            current_token,
+        };
+        (&mut self.engine, view)
     }
 
     fn handle_signals(&mut self) {
@@ -215,6 +266,7 @@ impl Server {
             return;
         }
         log::debug!("Accepted {peer}");
+        self.ids.insert(state.id, token.0);
         entry.insert(Some(Box::new(Client::new(stream, state))));
     }
 
@@ -252,6 +304,10 @@ impl Server {
     }
 
     fn read_and_process(&mut self, client: &mut Client, token: usize) -> Result<(), Close> {
+        // Requests that arrived while the client was blocked run first.
+        if !client.query.is_empty() && client.state.blocked.is_none() {
+            self.process_input(client, token);
+        }
         let mut read_this_turn = 0;
         loop {
             if client.state.close_after_reply {
@@ -304,19 +360,15 @@ impl Server {
     /// Parses and executes every complete command in the query buffer, in
     /// order (pipelining); replies accumulate in the reply buffer.
     fn process_input(&mut self, client: &mut Client, token: usize) {
-        let mut view = ClientsView {
-            clients: &mut self.clients,
-            listeners: &mut self.listeners,
-            registry: self.poll.registry(),
-            tcp_backlog: i32::try_from(self.engine.config.tcp_backlog).unwrap_or(511),
-            pending_write: &mut self.pending_write,
-            current: client.conn_info(),
-            current_token: token,
-        };
-        while !client.state.close_after_reply && self.engine.shutdown.is_none() {
+        let (engine, mut view) = self.split(client.conn_info(), token);
+        // A blocked client's further requests wait until it is served.
+        while !client.state.close_after_reply
+            && engine.shutdown.is_none()
+            && client.state.blocked.is_none()
+        {
             // Read per request: the command before may have authenticated
             // the client or changed the limit.
-            let config = &self.engine.config;
+            let config = &engine.config;
             let max_bulk = config.proto_max_bulk_len;
             client.parser.auth_required =
                 !client.state.authenticated && !config.requirepass.is_empty();
@@ -325,13 +377,14 @@ impl Server {
                 .parse(&mut client.query, &mut client.args, max_bulk)
             {
                 Ok(true) => {
-                    self.engine.execute(
+                    engine.execute(
                         &mut client.state,
                         &mut client.reply,
                         &mut view,
                         &client.args,
                     );
                     client.args.clear();
+                    engine.serve_ready_keys(&mut view);
                 }
                 Ok(false) => break,
                 Err(e) => {
@@ -343,8 +396,8 @@ impl Server {
                         client.state.addr
                     );
                     client.reply.error(&msg);
-                    self.engine.stats.total_error_replies += client.reply.take_error_count();
-                    self.engine.stats.count_error_code(msg.as_bytes());
+                    engine.stats.total_error_replies += client.reply.take_error_count();
+                    engine.stats.count_error_code(msg.as_bytes());
                     client.state.close_after_reply = true;
                 }
             }
@@ -423,6 +476,8 @@ impl Server {
     fn close_client(&mut self, token: usize) {
         if let Some(Some(mut c)) = self.clients.try_remove(token) {
             let _ = self.poll.registry().deregister(&mut c.socket);
+            self.ids.remove(&c.state.id);
+            self.engine.client_gone(&mut c.state);
             log::debug!(
                 "Client closed connection id={} addr={}",
                 c.state.id,
@@ -448,6 +503,8 @@ struct ClientsView<'a> {
     registry: &'a mio::Registry,
     tcp_backlog: i32,
     pending_write: &'a mut Vec<usize>,
+    pending_read: &'a mut Vec<usize>,
+    ids: &'a HashMap<u64, usize>,
     current: ConnInfo,
     current_token: usize,
 }
@@ -504,5 +561,29 @@ impl Clients for ClientsView<'_> {
         }
         *self.listeners = fresh;
         Ok(())
+    }
+
+    fn with_client(
+        &mut self,
+        id: u64,
+        f: &mut dyn FnMut(&mut ClientState, &mut ReplyBuffer),
+    ) -> bool {
+        let Some(&token) = self.ids.get(&id) else {
+            return false;
+        };
+        let Some(Some(c)) = self.clients.get_mut(token) else {
+            return false;
+        };
+        f(&mut c.state, &mut c.reply);
+        if c.reply.has_pending() && !c.queued_write && !c.wants_writable {
+            c.queued_write = true;
+            self.pending_write.push(token);
+        }
+        // Unblocked: what it sent meanwhile can run now.
+        if c.state.blocked.is_none() && !c.query.is_empty() && !c.queued_read {
+            c.queued_read = true;
+            self.pending_read.push(token);
+        }
+        true
     }
 }

@@ -14,6 +14,7 @@ unsafe extern "C" {
         cap: usize,
     ) -> std::ffi::c_long;
     fn ferredis_strtod(s: *const c_char, len: usize, out: *mut f64) -> i32;
+    fn ferredis_timeout_ms(s: *const c_char, len: usize, ms: *mut std::ffi::c_longlong) -> i32;
     fn ferredis_fmt_double(
         fmt: *const c_char,
         v: f64,
@@ -73,6 +74,16 @@ pub fn parse_f64(s: &[u8]) -> Option<f64> {
     (ok == 1).then_some(v)
 }
 
+/// A timeout argument in seconds converted to milliseconds exactly as
+/// Redis converts it (a long double, times 1000, cast to a 64-bit
+/// integer); `None` if it is not a float.
+pub fn timeout_ms(s: &[u8]) -> Option<i64> {
+    let mut ms: std::ffi::c_longlong = 0;
+    // SAFETY: `s` is read for `s.len()` bytes, `ms` is a valid out pointer.
+    let ok = unsafe { ferredis_timeout_ms(s.as_ptr().cast(), s.len(), &mut ms) };
+    (ok == 0).then_some(ms)
+}
+
 /// Formats `v` with a printf format taking one double, e.g. `c"%.17g"`.
 pub fn fmt_f64(fmt: &std::ffi::CStr, v: f64) -> String {
     let mut out = [0u8; 512];
@@ -102,6 +113,15 @@ mod tests {
         assert_eq!(ld_add(b"1", b"inf"), Err(LdAddError::NanOrInfinity));
         assert_eq!(ld_add(b"1", b"1\0"), Err(LdAddError::BadIncrement));
         assert_eq!(ld_add(b"1\0x", b"1"), Err(LdAddError::BadBase));
+    }
+
+    #[test]
+    fn timeouts_convert_like_redis() {
+        assert_eq!(timeout_ms(b"0.1"), Some(100));
+        assert_eq!(timeout_ms(b"0x10"), Some(16_000));
+        assert_eq!(timeout_ms(b"-1"), Some(-1000));
+        assert!(timeout_ms(b"1e400").is_some_and(|ms| ms < 0));
+        assert_eq!(timeout_ms(b"abc"), None);
     }
 
     #[test]
