@@ -8,10 +8,13 @@
 # requests/sec of each server over the rounds and the ratio ferredis/redis.
 #
 # Usage: scripts/bench.sh [-t tests] [-P pipeline] [-c clients] [-n requests]
-#                         [-d datasize] [-r keyspace] [-R rounds]
+#                         [-d datasize] [-r keyspace] [-R rounds] [-M sets]
 #   -t  comma-separated redis-benchmark tests (default: $DEFAULT_TESTS below)
 #   -P, -c, -n, -d, -r  passed to redis-benchmark as they are
 #   -R  rounds per server (default 3)
+#   -M  memory instead of throughput: bytes per element of each data set
+#       (all, or a list of strings,list,hash,set,zset,small_hashes), each
+#       server loaded fresh; see scripts/bench/memory.py
 # Environment: REDIS_PORT / FERREDIS_PORT pick the ports (default: free
 # loopback ports); FERREDIS_BIN skips the release build and uses that binary.
 
@@ -29,13 +32,14 @@ clients=50
 requests=100000
 datasize=3
 keyspace=""
+memory=""
 
 usage() {
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
-while getopts "t:P:c:n:d:r:R:h" opt; do
+while getopts "t:P:c:n:d:r:R:M:h" opt; do
     case $opt in
         t) tests=$OPTARG ;;
         P) pipeline=$OPTARG ;;
@@ -44,6 +48,7 @@ while getopts "t:P:c:n:d:r:R:h" opt; do
         d) datasize=$OPTARG ;;
         r) keyspace=$OPTARG ;;
         R) rounds=$OPTARG ;;
+        M) memory=$OPTARG ;;
         h) usage 0 ;;
         *) usage 1 ;;
     esac
@@ -66,6 +71,11 @@ else
     echo "Building ferredis (release)..." >&2
     (cd "$root" && cargo build --release --quiet)
     ferredis="${CARGO_TARGET_DIR:-$root/target}/release/ferredis"
+fi
+
+if [ -n "$memory" ]; then
+    [ "$memory" = all ] && memory=strings,list,hash,set,zset,small_hashes
+    exec python3 "$root/scripts/bench/memory.py" --ferredis "$ferredis" --only "$memory"
 fi
 
 free_port() {

@@ -1,0 +1,145 @@
+"""Memory per element, Redis and ferredis side by side.
+
+For each data set, each server is started fresh (persistence off), its RSS
+read from /proc, the data loaded with `redis-cli --pipe`, and its RSS read
+again: (after - before) / elements is the figure reported. A fresh process
+per data set keeps one load's freed memory out of the next one's figure.
+
+    python3 scripts/bench/memory.py --ferredis target/release/ferredis [--only list,hash]
+"""
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+N = 1_000_000
+
+
+def resp(*args: bytes) -> bytes:
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def strings(f):
+    for i in range(N):
+        f.write(resp(b"SET", b"key:%08d" % i, b"v" * 10))
+    return N
+
+
+def list_(f):
+    for i in range(0, N, 100):
+        f.write(resp(b"RPUSH", b"list", *[b"element:%07d" % j for j in range(i, i + 100)]))
+    return N
+
+
+def hash_(f):
+    for i in range(0, N, 100):
+        args = []
+        for j in range(i, i + 100):
+            args += [b"field:%07d" % j, b"value:%07d" % j]
+        f.write(resp(b"HSET", b"hash", *args))
+    return N
+
+
+def set_(f):
+    for i in range(0, N, 100):
+        f.write(resp(b"SADD", b"set", *[b"member:%07d" % j for j in range(i, i + 100)]))
+    return N
+
+
+def zset(f):
+    for i in range(0, N, 100):
+        args = []
+        for j in range(i, i + 100):
+            args += [b"%d" % (j * 7 % N), b"member:%07d" % j]
+        f.write(resp(b"ZADD", b"zset", *args))
+    return N
+
+
+def small_hashes(f):
+    for i in range(100_000):
+        args = []
+        for j in range(10):
+            args += [b"field%d" % j, b"value%d" % (i * 10 + j)]
+        f.write(resp(b"HSET", b"user:%06d" % i, *args))
+    return 1_000_000
+
+
+DATA = {
+    "strings": ("1,000,000 keys, 10-byte values", strings),
+    "list": ("one list of 1,000,000 elements", list_),
+    "hash": ("one hash of 1,000,000 fields", hash_),
+    "set": ("one set of 1,000,000 members", set_),
+    "zset": ("one sorted set of 1,000,000 members", zset),
+    "small_hashes": ("100,000 hashes of 10 fields", small_hashes),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss(pid: int) -> int:
+    with open(f"/proc/{pid}/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def measure(argv, data_path: str, elements: int, work: str) -> float:
+    port = free_port()
+    proc = subprocess.Popen(
+        argv + ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", work, "--logfile", os.path.join(work, "server.log")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            ping = subprocess.run(["redis-cli", "-p", str(port), "PING"], capture_output=True, text=True)
+            if ping.stdout.strip() == "PONG":
+                break
+            time.sleep(0.1)
+        else:
+            raise SystemExit(f"{argv[0]} did not start")
+        before = rss(proc.pid)
+        with open(data_path, "rb") as data:
+            out = subprocess.run(["redis-cli", "-p", str(port), "--pipe"], stdin=data,
+                                 capture_output=True, text=True)
+        if "errors: 0" not in out.stdout:
+            raise SystemExit(f"loading into {argv[0]} failed: {out.stdout} {out.stderr}")
+        time.sleep(0.2)
+        return (rss(proc.pid) - before) / elements
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--ferredis", required=True)
+    p.add_argument("--redis", default="redis-server")
+    p.add_argument("--only", default=",".join(DATA))
+    args = p.parse_args()
+    print(f"{'data set':<40} {'redis B/elem':>13} {'ferredis B/elem':>16} {'ratio':>7}")
+    worst = 0.0
+    with tempfile.TemporaryDirectory() as work:
+        for name in args.only.split(","):
+            title, gen = DATA[name]
+            path = os.path.join(work, name + ".resp")
+            with open(path, "wb") as f:
+                elements = gen(f)
+            r = measure([args.redis], path, elements, work)
+            fe = measure([args.ferredis], path, elements, work)
+            ratio = fe / r if r > 0 else 0.0
+            worst = max(worst, ratio)
+            print(f"{title:<40} {r:>13.1f} {fe:>16.1f} {ratio:>7.3f}", flush=True)
+    print(f"memory ratio (worst): {worst:.3f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
