@@ -150,10 +150,10 @@ pub fn parse_timeout(arg: &[u8], now_ms: i64) -> Result<Option<i64>, CmdError> {
 }
 
 impl Ctx<'_> {
-    /// Whether the command may block: not inside MULTI (where blocking
-    /// commands answer at once, as if they had timed out).
+    /// Whether the command may block: not inside a transaction (where
+    /// blocking commands answer at once, as if they had timed out).
     pub fn may_block(&self) -> bool {
-        !self.client.in_multi
+        !self.client.in_multi && !self.client.in_exec
     }
 
     /// Blocks the calling client on `keys` until one of them has data of

@@ -36,11 +36,24 @@ pub struct ClientState {
     /// What the client is blocked on (BLPOP ...); its further requests
     /// wait in the query buffer until it is served or times out.
     pub blocked: Option<super::blocking::BlockedOn>,
-    /// Inside MULTI (blocking commands then answer at once).
+    /// Inside MULTI: commands are queued.
     pub in_multi: bool,
+    /// The commands queued since MULTI.
+    pub queued: Vec<Vec<bytes::Bytes>>,
+    /// A queued command was refused: EXEC will abort.
+    pub multi_error: bool,
+    /// Running the queue of EXEC (blocking commands answer at once).
+    pub in_exec: bool,
 }
 
 impl ClientState {
+    /// Leaves MULTI, dropping whatever was queued.
+    pub fn reset_multi(&mut self) {
+        self.in_multi = false;
+        self.queued.clear();
+        self.multi_error = false;
+    }
+
     pub fn new(id: u64, addr: String, laddr: String, now_ms: i64) -> ClientState {
         ClientState {
             id,
@@ -60,6 +73,9 @@ impl ClientState {
             last_cmd: Cow::Borrowed("NULL"),
             blocked: None,
             in_multi: false,
+            queued: Vec::new(),
+            multi_error: false,
+            in_exec: false,
         }
     }
 

@@ -82,9 +82,12 @@ pub fn write_line(
     now_ms: i64,
 ) {
     let now_s = now_ms / 1000;
-    // Redis's flag letters, in its order: b blocked, c close after reply;
-    // N when there are none.
+    // Redis's flag letters, in its order: x in MULTI, b blocked, c close
+    // after reply; N when there are none.
     let mut flags = String::new();
+    if c.in_multi {
+        flags.push('x');
+    }
     if c.blocked.is_some() {
         flags.push('b');
     }
@@ -96,6 +99,13 @@ pub fn write_line(
     }
     let (obl, oll, omem) = reply.list_stats();
     let rbs = reply.buffer_capacity();
+    // Queued commands (-1 outside MULTI) and the bytes of their arguments.
+    let multi = if c.in_multi {
+        c.queued.len() as i64
+    } else {
+        -1
+    };
+    let multi_mem: usize = c.queued.iter().flatten().map(|a| a.len()).sum();
     let resp = match reply.proto {
         Protocol::Resp2 => 2,
         Protocol::Resp3 => 3,
@@ -103,8 +113,8 @@ pub fn write_line(
     let _ = write!(
         out,
         "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={flags} \
-         db={} sub=0 psub=0 ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem={} \
-         multi-mem=0 rbs={rbs} rbp={rbs} obl={obl} oll={oll} omem={omem} \
+         db={} sub=0 psub=0 ssub=0 multi={multi} qbuf={} qbuf-free={} argv-mem={} \
+         multi-mem={multi_mem} rbs={rbs} rbp={rbs} obl={obl} oll={oll} omem={omem} \
          tot-mem={} events={} cmd={} user=default redir=-1 resp={resp} \
          lib-name={} lib-ver={}",
         c.id,

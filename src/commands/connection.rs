@@ -186,6 +186,7 @@ fn reset(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     let c = &mut *ctx.client;
     c.db = 0;
     c.name.clear();
+    c.reset_multi();
     c.reply_off = false;
     c.reply_skip_next = false;
     c.authenticated = ctx.engine.config.requirepass.is_empty();

@@ -27,6 +27,7 @@ mod strings;
 pub mod table;
 #[cfg(test)]
 mod testkit;
+mod tx;
 
 pub use client::{ClientState, Clients, ConnInfo, NoClients};
 
@@ -218,6 +219,7 @@ impl Engine {
             cmd_client::COMMANDS,
             cmd_config::COMMANDS,
             cmd_command::COMMANDS,
+            tx::COMMANDS,
         ]);
         let memory_startup = stats::used_memory();
         let mut engine = Engine {
@@ -295,19 +297,44 @@ impl Engine {
         // As Redis, the last command is recorded at lookup, before any
         // check, so CLIENT LIST shows what a rejected client tried.
         client.last_cmd = Cow::Borrowed(entry.map_or("NULL", |e| e.full_name));
+        // A command refused while queueing dooms the transaction.
+        let doom = |client: &mut ClientState| {
+            if client.in_multi {
+                client.multi_error = true;
+            }
+        };
         let (id, entry) = match (found, entry) {
             (Ok(id), Some(entry)) => (id, entry),
             (Err(LookupError::UnknownSubcommand), _) => {
+                doom(client);
                 return Err(CmdError::unknown_subcommand(&args[1], &args[0]));
             }
-            _ => return Err(unknown_command(args)),
+            _ => {
+                doom(client);
+                return Err(unknown_command(args));
+            }
         };
         let cmd = entry.cmd;
         if let Err(e) = self.check_command(client, cmd, entry.full_name, args.len()) {
             if let Some(s) = self.cmd_stats.get_mut(id) {
                 s.rejected_calls += 1;
             }
+            doom(client);
             return Err(e);
+        }
+        if client.in_multi {
+            if cmd.has(flag::NO_MULTI) {
+                doom(client);
+                return Err(CmdError::text(
+                    "ERR Command not allowed inside a transaction",
+                ));
+            }
+            let top = entry.full_name.split('|').next().unwrap_or("");
+            if !tx::runs_inside_multi(top) {
+                client.queued.push(args.to_vec());
+                reply.simple("QUEUED");
+                return Ok(());
+            }
         }
         self.stats.total_commands_processed += 1;
         let start_us = crate::util::now_us();
