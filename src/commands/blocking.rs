@@ -289,10 +289,11 @@ impl Engine {
         released
     }
 
-    /// Forgets a client that disconnected while blocked.
+    /// Forgets a client that disconnected: its blocking and subscriptions.
     pub fn client_gone(&mut self, state: &mut ClientState) {
         if let Some(blocked) = state.blocked.take() {
             self.blocking.unregister(state.id, &blocked);
         }
+        self.pubsub.forget(state);
     }
 }

@@ -44,6 +44,12 @@ pub struct ClientState {
     pub multi_error: bool,
     /// Running the queue of EXEC (blocking commands answer at once).
     pub in_exec: bool,
+    /// Channels, patterns and shard channels subscribed to.
+    pub subscriptions: super::pubsub::Subscriptions,
+    /// Since when the output has been over the soft limit.
+    pub obuf_soft_since: Option<i64>,
+    /// Over an output buffer limit: closed without writing what is left.
+    pub close_asap: bool,
 }
 
 impl ClientState {
@@ -76,6 +82,9 @@ impl ClientState {
             queued: Vec::new(),
             multi_error: false,
             in_exec: false,
+            subscriptions: Default::default(),
+            obuf_soft_since: None,
+            close_asap: false,
         }
     }
 

@@ -91,6 +91,9 @@ pub fn write_line(
     if c.blocked.is_some() {
         flags.push('b');
     }
+    if !c.subscriptions.is_empty() {
+        flags.push('P');
+    }
     if c.close_after_reply {
         flags.push('c');
     }
@@ -113,7 +116,7 @@ pub fn write_line(
     let _ = write!(
         out,
         "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={flags} \
-         db={} sub=0 psub=0 ssub=0 multi={multi} qbuf={} qbuf-free={} argv-mem={} \
+         db={} sub={} psub={} ssub={} multi={multi} qbuf={} qbuf-free={} argv-mem={} \
          multi-mem={multi_mem} rbs={rbs} rbp={rbs} obl={obl} oll={oll} omem={omem} \
          tot-mem={} events={} cmd={} user=default redir=-1 resp={resp} \
          lib-name={} lib-ver={}",
@@ -125,6 +128,9 @@ pub fn write_line(
         now_s - c.created_ms / 1000,
         now_s - c.last_interaction_ms / 1000,
         c.db,
+        c.subscriptions.channels.len(),
+        c.subscriptions.patterns.len(),
+        c.subscriptions.shard_channels.len(),
         conn.qbuf,
         conn.qbuf_free,
         conn.argv_mem,

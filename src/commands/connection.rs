@@ -115,6 +115,10 @@ pub static COMMANDS: &[Command] = &[
 ];
 
 fn ping(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    if super::pubsub::in_subscribed_mode(ctx.client, ctx.reply) && args.len() <= 2 {
+        super::pubsub::subscribed_ping(ctx.reply, args.get(1).map(|a| &a[..]));
+        return Ok(());
+    }
     match args {
         [_] => ctx.reply.simple("PONG"),
         [_, msg] => ctx.reply.bulk(msg),
@@ -187,6 +191,7 @@ fn reset(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     c.db = 0;
     c.name.clear();
     c.reset_multi();
+    ctx.engine.pubsub.forget(c);
     c.reply_off = false;
     c.reply_skip_next = false;
     c.authenticated = ctx.engine.config.requirepass.is_empty();

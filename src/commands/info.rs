@@ -390,10 +390,12 @@ fn stats_section(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     }
     i.field("keyspace_hits", db.hits);
     i.field("keyspace_misses", db.misses);
+    let pubsub = &ctx.engine.pubsub;
+    i.field("pubsub_channels", pubsub.channel_count());
+    // Redis 7.0 counts distinct patterns here.
+    i.field("pubsub_patterns", pubsub.distinct_patterns());
+    i.field("pubsubshard_channels", pubsub.shard_channel_count());
     for name in [
-        "pubsub_channels",
-        "pubsub_patterns",
-        "pubsubshard_channels",
         "latest_fork_usec",
         "total_forks",
         "migrate_cached_sockets",

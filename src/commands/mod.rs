@@ -20,6 +20,8 @@ mod key_specs;
 mod keys;
 pub mod latency;
 mod object;
+mod obuf;
+pub mod pubsub;
 mod scan;
 mod server;
 pub mod stats;
@@ -193,6 +195,8 @@ pub struct Engine {
     pub memory_peak: usize,
     /// Clients blocked on keys.
     pub blocking: blocking::Blocking,
+    /// Channel and pattern subscriptions.
+    pub pubsub: pubsub::PubSub,
 }
 
 impl Engine {
@@ -220,6 +224,7 @@ impl Engine {
             cmd_config::COMMANDS,
             cmd_command::COMMANDS,
             tx::COMMANDS,
+            pubsub::COMMANDS,
         ]);
         let memory_startup = stats::used_memory();
         let mut engine = Engine {
@@ -243,6 +248,7 @@ impl Engine {
             memory_startup,
             memory_peak: memory_startup,
             blocking: blocking::Blocking::default(),
+            pubsub: pubsub::PubSub::default(),
         };
         object::sync_access_policy(&mut engine);
         let shared_clock = engine.keyspace.access_policy().new_clock(now);
@@ -321,6 +327,16 @@ impl Engine {
             }
             doom(client);
             return Err(e);
+        }
+        if pubsub::in_subscribed_mode(client, reply) {
+            let top = entry.full_name.split('|').next().unwrap_or("");
+            if !pubsub::allowed_while_subscribed(top) {
+                doom(client);
+                return Err(CmdError::msg(format!(
+                    "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+                    entry.full_name
+                )));
+            }
         }
         if client.in_multi {
             if cmd.has(flag::NO_MULTI) {

@@ -360,7 +360,13 @@ impl Config {
             if args.is_empty() || (args.len() > 1 && d.flags & MULTI_ARG == 0) {
                 return Err(fail("wrong number of arguments"));
             }
-            self.apply(d, args).map_err(|e| fail(&e))?;
+            // A multi-argument directive given as one quoted argument
+            // (`--save "3600 1"`) is split on spaces, as Redis does.
+            let args = match args {
+                [one] if d.flags & MULTI_ARG != 0 => split_value(d, one),
+                _ => args.to_vec(),
+            };
+            self.apply(d, &args).map_err(|e| fail(&e))?;
         }
         Ok(())
     }

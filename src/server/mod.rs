@@ -42,8 +42,11 @@ const LISTENER_BASE: usize = usize::MAX - 64;
 /// most this much for the rest of a big bulk.
 const IOBUF_LEN: usize = 16 * 1024;
 const MAX_READ_LEN: usize = 1024 * 1024;
-/// Bytes read from one client per turn before others get theirs.
-const MAX_READ_PER_TURN: usize = 4 * 1024 * 1024;
+/// Bytes read from one client per turn before others get theirs. Small,
+/// as Redis reads 16 KiB per event: the replies (and the messages a
+/// PUBLISH fans out) of one burst then go out before the next is read,
+/// instead of piling up in other clients' buffers.
+const MAX_READ_PER_TURN: usize = 64 * 1024;
 /// Bytes written to one client per turn (Redis's NET_MAX_WRITES_PER_EVENT),
 /// so one huge reply cannot starve the other clients.
 const MAX_WRITE_PER_TURN: usize = 64 * 1024;
@@ -74,6 +77,9 @@ pub struct Server {
     /// Client id to slab key, for reaching a client by id (a blocked
     /// client being served or released).
     ids: HashMap<u64, usize>,
+    /// Clients to close without writing what is left (over an output
+    /// buffer limit).
+    to_close: Vec<usize>,
     next_cron: Instant,
     cron: cron::CronState,
 }
@@ -104,6 +110,7 @@ impl Server {
             pending_write: Vec::new(),
             pending_read: Vec::new(),
             ids: HashMap::new(),
+            to_close: Vec::new(),
             next_cron: Instant::now(),
             cron: cron::CronState::default(),
         })
@@ -199,6 +206,7 @@ impl Server {
             tcp_backlog: i32::try_from(self.engine.config.tcp_backlog).unwrap_or(511),
             pending_write: &mut self.pending_write,
             pending_read: &mut self.pending_read,
+            to_close: &mut self.to_close,
             ids: &self.ids,
             current,
             current_token,
@@ -276,7 +284,10 @@ impl Server {
             return;
         };
         let outcome = self.read_and_process(&mut client, token);
-        let done = client.done();
+        let now = crate::util::now_ms();
+        self.engine
+            .check_output_limit(&mut client.state, &client.reply, now);
+        let done = client.done() || client.state.close_asap;
         if let Some(slot) = self.clients.get_mut(token) {
             *slot = Some(client);
         }
@@ -418,6 +429,9 @@ impl Server {
     /// Redis's beforeSleep: write replies directly, in the hope that the
     /// socket takes them without ever waiting for writability.
     fn before_sleep(&mut self) {
+        for t in std::mem::take(&mut self.to_close) {
+            self.close_client(t);
+        }
         for t in std::mem::take(&mut self.pending_write) {
             if let Some(Some(c)) = self.clients.get_mut(t) {
                 c.queued_write = false;
@@ -504,6 +518,7 @@ struct ClientsView<'a> {
     tcp_backlog: i32,
     pending_write: &'a mut Vec<usize>,
     pending_read: &'a mut Vec<usize>,
+    to_close: &'a mut Vec<usize>,
     ids: &'a HashMap<u64, usize>,
     current: ConnInfo,
     current_token: usize,
@@ -575,6 +590,10 @@ impl Clients for ClientsView<'_> {
             return false;
         };
         f(&mut c.state, &mut c.reply);
+        if c.state.close_asap {
+            self.to_close.push(token);
+            return true;
+        }
         if c.reply.has_pending() && !c.queued_write && !c.wants_writable {
             c.queued_write = true;
             self.pending_write.push(token);

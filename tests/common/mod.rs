@@ -377,6 +377,11 @@ impl Conn {
         }
     }
 
+    /// The socket itself, for tests that read at their own pace.
+    pub fn into_stream(self) -> TcpStream {
+        self.stream
+    }
+
     /// Closes our side completely.
     pub fn close(self) {
         let _ = self.stream.shutdown(Shutdown::Both);
