@@ -18,6 +18,7 @@ mod info;
 mod key_specs;
 mod keys;
 pub mod latency;
+mod lists;
 mod object;
 mod scan;
 mod server;
@@ -206,6 +207,7 @@ impl Engine {
         let commands = CommandTable::new(&[
             strings::COMMANDS,
             bits::COMMANDS,
+            lists::COMMANDS,
             keys::COMMANDS,
             expire::COMMANDS,
             scan::COMMANDS,
