@@ -19,6 +19,7 @@ mod info;
 mod key_specs;
 mod keys;
 pub mod latency;
+mod lists;
 mod object;
 mod obuf;
 pub mod pubsub;
@@ -214,6 +215,7 @@ impl Engine {
         let commands = CommandTable::new(&[
             strings::COMMANDS,
             bits::COMMANDS,
+            lists::COMMANDS,
             keys::COMMANDS,
             expire::COMMANDS,
             scan::COMMANDS,

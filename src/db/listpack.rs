@@ -4,9 +4,9 @@
 //!
 //! A separate allocation per element costs tens of bytes of headers and
 //! pointers; here an element costs its payload plus one to three bytes.
-//! Each entry is a tag, the payload, and a one- or two-byte back-length
-//! (the size of tag plus payload), so the buffer can be walked in both
-//! directions:
+//! Each entry is a tag, the payload, and a back-length (the size of tag
+//! plus payload, 7 bits per byte, one byte below 128), so the buffer can
+//! be walked in both directions. The forms are Redis's own:
 //!
 //! | tag | entry |
 //! | --- | --- |
@@ -15,6 +15,9 @@
 //! | `0xc0` / `0xc1` / `0xc2` | an i16 / i32 / i64, little-endian |
 //! | `0xc3` | an f64, little-endian (sorted-set scores) |
 //! | `0xc4` + u32 length | a longer string |
+//! | `0xc5` | an i24, little-endian |
+//! | `0xd0..=0xdf` + 1 byte | a string of up to 4095 bytes (12-bit length) |
+//! | `0xe0..=0xff` + 1 byte | a 13-bit signed integer (-4096..=4095) |
 //!
 //! Strings that read as integers by Redis's rules (`string2ll`) are stored
 //! as integers, as Redis does, and come back as the same text. Positions
@@ -28,6 +31,9 @@ const I32: u8 = 0xc1;
 const I64: u8 = 0xc2;
 const F64: u8 = 0xc3;
 const STR_LONG: u8 = 0xc4;
+const I24: u8 = 0xc5;
+const STR_12: u8 = 0xd0;
+const INT_13: u8 = 0xe0;
 
 /// One element as stored.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -84,67 +90,148 @@ pub struct Listpack {
     len: u32,
 }
 
-/// How a value will be encoded: the entry bytes without the back-length.
-fn encode(value: &[u8], out: &mut Vec<u8>) {
-    if value.len() <= 20
-        && let Some(n) = parse_i64(value)
-    {
-        return encode_int(n, out);
-    }
-    if value.len() < 64 {
-        out.push(STR_SHORT | value.len() as u8);
-    } else {
-        out.push(STR_LONG);
-        out.extend_from_slice(&(value.len() as u32).to_le_bytes());
-    }
-    out.extend_from_slice(value);
+/// An entry encoded on the stack: the tag with any length or integer
+/// bytes, then the string payload, then the back-length. Building it
+/// allocates nothing, so a push costs one copy into the buffer.
+struct Encoded<'a> {
+    head: [u8; 9],
+    head_len: usize,
+    payload: &'a [u8],
+    back: [u8; 5],
+    back_len: usize,
 }
 
-fn encode_int(n: i64, out: &mut Vec<u8>) {
-    if (0..=0x7f).contains(&n) {
-        out.push(n as u8);
-    } else if let Ok(v) = i16::try_from(n) {
-        out.push(I16);
-        out.extend_from_slice(&v.to_le_bytes());
-    } else if let Ok(v) = i32::try_from(n) {
-        out.push(I32);
-        out.extend_from_slice(&v.to_le_bytes());
-    } else {
-        out.push(I64);
-        out.extend_from_slice(&n.to_le_bytes());
+impl<'a> Encoded<'a> {
+    fn new(value: EntryInput<'a>) -> Encoded<'a> {
+        let mut e = Encoded {
+            head: [0; 9],
+            head_len: 0,
+            payload: &[],
+            back: [0; 5],
+            back_len: 0,
+        };
+        match value {
+            EntryInput::Bytes(b) => match parse_int(b) {
+                Some(n) => e.set_int(n),
+                None => e.set_str(b),
+            },
+            EntryInput::Int(n) => e.set_int(n),
+            EntryInput::Float(f) => {
+                e.head[0] = F64;
+                e.head[1..9].copy_from_slice(&f.to_le_bytes());
+                e.head_len = 9;
+            }
+        }
+        let size = e.head_len + e.payload.len();
+        e.back_len = encode_backlen(size, &mut e.back);
+        e
+    }
+
+    fn set_int(&mut self, n: i64) {
+        let h = &mut self.head;
+        self.head_len = if (0..=0x7f).contains(&n) {
+            h[0] = n as u8;
+            1
+        } else if (-4096..=4095).contains(&n) {
+            // 13 bits: the high five in the tag, the low eight after it.
+            let u = (n as u16) & 0x1fff;
+            h[0] = INT_13 | (u >> 8) as u8;
+            h[1] = u as u8;
+            2
+        } else if let Ok(v) = i16::try_from(n) {
+            h[0] = I16;
+            h[1..3].copy_from_slice(&v.to_le_bytes());
+            3
+        } else if (-(1 << 23)..(1 << 23)).contains(&n) {
+            h[0] = I24;
+            h[1..4].copy_from_slice(&(n as i32).to_le_bytes()[..3]);
+            4
+        } else if let Ok(v) = i32::try_from(n) {
+            h[0] = I32;
+            h[1..5].copy_from_slice(&v.to_le_bytes());
+            5
+        } else {
+            h[0] = I64;
+            h[1..9].copy_from_slice(&n.to_le_bytes());
+            9
+        };
+    }
+
+    fn set_str(&mut self, b: &'a [u8]) {
+        let len = b.len();
+        self.head_len = if len < 64 {
+            self.head[0] = STR_SHORT | len as u8;
+            1
+        } else if len < 4096 {
+            self.head[0] = STR_12 | (len >> 8) as u8;
+            self.head[1] = len as u8;
+            2
+        } else {
+            self.head[0] = STR_LONG;
+            self.head[1..5].copy_from_slice(&(len as u32).to_le_bytes());
+            5
+        };
+        self.payload = b;
+    }
+
+    /// Bytes the whole entry takes.
+    fn total(&self) -> usize {
+        self.head_len + self.payload.len() + self.back_len
+    }
+
+    /// Writes the entry into `out`, which is exactly `total()` long.
+    fn write(&self, out: &mut [u8]) {
+        let (head, rest) = out.split_at_mut(self.head_len);
+        head.copy_from_slice(&self.head[..self.head_len]);
+        let (payload, back) = rest.split_at_mut(self.payload.len());
+        payload.copy_from_slice(self.payload);
+        back.copy_from_slice(&self.back[..self.back_len]);
+    }
+
+    fn append_to(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.head[..self.head_len]);
+        out.extend_from_slice(self.payload);
+        out.extend_from_slice(&self.back[..self.back_len]);
     }
 }
 
-/// Appends the back-length of an entry of `size` bytes: one byte below
-/// 128, else two (high bit set on the byte nearest the entry).
-fn push_backlen(size: usize, out: &mut Vec<u8>) {
-    if size < 0x80 {
-        out.push(size as u8);
+/// The integer a string stores as, by Redis's rules.
+fn parse_int(value: &[u8]) -> Option<i64> {
+    if value.len() <= 20 {
+        parse_i64(value)
     } else {
-        // Read backwards: the last byte holds the low 7 bits and the flag.
-        out.push((size >> 7) as u8);
-        out.push(0x80 | (size & 0x7f) as u8);
+        None
     }
+}
+
+/// Encodes the back-length of an entry of `size` bytes into `out`,
+/// returning how many bytes it takes: 7 bits per byte, read from the
+/// entry's end backwards; every byte but the one farthest from the entry
+/// has its high bit set, meaning "more before me".
+fn encode_backlen(size: usize, out: &mut [u8; 5]) -> usize {
+    let n = backlen_size(size);
+    for (i, byte) in out[..n].iter_mut().enumerate() {
+        let shift = 7 * (n - 1 - i);
+        let bits = ((size >> shift) & 0x7f) as u8;
+        *byte = if i == 0 { bits } else { bits | 0x80 };
+    }
+    n
 }
 
 fn backlen_size(size: usize) -> usize {
-    if size < 0x80 { 1 } else { 2 }
+    match size {
+        0..0x80 => 1,
+        0x80..0x4000 => 2,
+        0x4000..0x20_0000 => 3,
+        0x20_0000..0x1000_0000 => 4,
+        _ => 5,
+    }
 }
 
-/// The full encoded entry (tag, payload, back-length).
-fn entry_bytes(value: EntryInput) -> Vec<u8> {
-    let mut out = Vec::with_capacity(16);
-    match value {
-        EntryInput::Bytes(b) => encode(b, &mut out),
-        EntryInput::Int(n) => encode_int(n, &mut out),
-        EntryInput::Float(f) => {
-            out.push(F64);
-            out.extend_from_slice(&f.to_le_bytes());
-        }
-    }
-    let size = out.len();
-    push_backlen(size, &mut out);
-    out
+/// Bytes an entry for `value` takes, back-length included (what the
+/// fill limits of list nodes are checked against before an insert).
+pub fn entry_size(value: EntryInput) -> usize {
+    Encoded::new(value).total()
 }
 
 /// What to store: bytes (stored as an integer when they read as one), or a
@@ -159,6 +246,17 @@ pub enum EntryInput<'a> {
 impl<'a> From<&'a [u8]> for EntryInput<'a> {
     fn from(b: &'a [u8]) -> Self {
         EntryInput::Bytes(b)
+    }
+}
+
+impl<'a> From<Entry<'a>> for EntryInput<'a> {
+    /// An entry copied from another listpack keeps its form.
+    fn from(e: Entry<'a>) -> Self {
+        match e {
+            Entry::Int(n) => EntryInput::Int(n),
+            Entry::Float(f) => EntryInput::Float(f),
+            Entry::Str(s) => EntryInput::Bytes(s),
+        }
     }
 }
 
@@ -220,6 +318,22 @@ impl Listpack {
                 let n = u32::from_le_bytes(b.get(pos + 1..pos + 5)?.try_into().ok()?) as usize;
                 (Entry::Str(b.get(pos + 5..pos + 5 + n)?), 5 + n)
             }
+            I24 => {
+                let b3 = b.get(pos + 1..pos + 4)?;
+                // Sign-extend by placing the three bytes high in an i32.
+                let v = i32::from_le_bytes([0, b3[0], b3[1], b3[2]]) >> 8;
+                (Entry::Int(i64::from(v)), 4)
+            }
+            0xd0..=0xdf => {
+                let n = (usize::from(tag & 0x0f) << 8) | usize::from(*b.get(pos + 1)?);
+                (Entry::Str(b.get(pos + 2..pos + 2 + n)?), 2 + n)
+            }
+            0xe0..=0xff => {
+                let u = (u16::from(tag & 0x1f) << 8) | u16::from(*b.get(pos + 1)?);
+                // Sign-extend the 13 bits.
+                let v = ((u << 3) as i16) >> 3;
+                (Entry::Int(i64::from(v)), 2)
+            }
             _ => return None,
         };
         Some((entry, pos + size + backlen_size(size)))
@@ -251,14 +365,19 @@ impl Listpack {
         if pos == 0 || pos > self.buf.len() {
             return None;
         }
-        let last = *self.buf.get(pos - 1)?;
-        let (size, backlen) = if last & 0x80 == 0 {
-            (usize::from(last), 1)
-        } else {
-            let high = usize::from(*self.buf.get(pos.checked_sub(2)?)?);
-            ((high << 7) | usize::from(last & 0x7f), 2)
-        };
-        pos.checked_sub(size + backlen)
+        // The back-length ends right before `pos`: 7 bits per byte,
+        // lowest first, high bit set while more bytes precede.
+        let mut size = 0usize;
+        let mut at = pos;
+        for shift in (0..35).step_by(7) {
+            at = at.checked_sub(1)?;
+            let byte = *self.buf.get(at)?;
+            size |= usize::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return at.checked_sub(size);
+            }
+        }
+        None
     }
 
     /// Offset of the entry with index `i` (negative counts from the end),
@@ -305,8 +424,7 @@ impl Listpack {
     }
 
     pub fn push_back<'a>(&mut self, value: impl Into<EntryInput<'a>>) {
-        let e = entry_bytes(value.into());
-        self.buf.extend_from_slice(&e);
+        Encoded::new(value.into()).append_to(&mut self.buf);
         self.len += 1;
     }
 
@@ -317,10 +435,26 @@ impl Listpack {
     /// Inserts before the entry at `pos` (or at the end when `pos` is the
     /// buffer's length).
     pub fn insert_at<'a>(&mut self, pos: usize, value: impl Into<EntryInput<'a>>) {
-        let e = entry_bytes(value.into());
+        let e = Encoded::new(value.into());
         let pos = pos.min(self.buf.len());
-        self.buf.splice(pos..pos, e);
+        self.resize_range(pos, pos, e.total());
+        e.write(&mut self.buf[pos..pos + e.total()]);
         self.len += 1;
+    }
+
+    /// Makes the bytes `from..to` `new_len` long, moving what follows;
+    /// the bytes of the new range are left for the caller to write.
+    fn resize_range(&mut self, from: usize, to: usize, new_len: usize) {
+        let old_len = self.buf.len();
+        let old = to - from;
+        if new_len > old {
+            let grow = new_len - old;
+            self.buf.resize(old_len + grow, 0);
+            self.buf.copy_within(to..old_len, to + grow);
+        } else if new_len < old {
+            self.buf.copy_within(to..old_len, from + new_len);
+            self.buf.truncate(old_len - (old - new_len));
+        }
     }
 
     /// Removes the entry at `pos`; returns the offset of what followed it
@@ -352,8 +486,84 @@ impl Listpack {
     /// Replaces the entry at `pos`.
     pub fn replace_at<'a>(&mut self, pos: usize, value: impl Into<EntryInput<'a>>) {
         if let Some((_, next)) = self.decode(pos) {
-            let e = entry_bytes(value.into());
-            self.buf.splice(pos..next, e);
+            let e = Encoded::new(value.into());
+            self.resize_range(pos, next, e.total());
+            e.write(&mut self.buf[pos..pos + e.total()]);
+        }
+    }
+
+    /// Bytes the entry at `pos` takes, back-length included.
+    pub fn entry_size_at(&self, pos: usize) -> usize {
+        self.decode(pos).map_or(0, |(_, next)| next - pos)
+    }
+
+    /// Spare room in the buffer.
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    /// Grows the buffer to hold at least `additional` more bytes, exactly
+    /// (list nodes choose their own growth, bounded by their fill limit).
+    pub fn reserve_exact(&mut self, additional: usize) {
+        self.buf.reserve_exact(additional);
+    }
+
+    /// Removes entries equal to `value`, at most `limit` of them: the
+    /// first ones, or the last ones when `from_back`. One pass that slides
+    /// the kept entries down, so removing many costs no more than one.
+    /// Returns how many were removed.
+    pub fn remove_matching(&mut self, value: &[u8], limit: usize, from_back: bool) -> usize {
+        let mut skip = 0;
+        if from_back {
+            let matches = self.iter().filter(|(_, e)| e.eq_bytes(value)).count();
+            skip = matches.saturating_sub(limit);
+        }
+        let (mut read, mut write, mut removed) = (0, 0, 0);
+        let end = self.buf.len();
+        while read < end {
+            let Some((entry, next)) = self.decode(read) else {
+                break;
+            };
+            let drop = removed < limit && entry.eq_bytes(value) && {
+                if skip > 0 {
+                    skip -= 1;
+                    false
+                } else {
+                    true
+                }
+            };
+            if drop {
+                removed += 1;
+            } else {
+                if write != read {
+                    self.buf.copy_within(read..next, write);
+                }
+                write += next - read;
+            }
+            read = next;
+        }
+        if write != read {
+            self.buf.copy_within(read..end, write);
+            write += end - read;
+        }
+        self.buf.truncate(write);
+        self.len -= removed as u32;
+        removed
+    }
+
+    /// Iterates entries front to back from the one at `pos`.
+    pub fn iter_at(&self, pos: usize) -> Iter<'_> {
+        Iter {
+            lp: self,
+            pos: (pos < self.buf.len()).then_some(pos),
+        }
+    }
+
+    /// Iterates entries back to front from the one at `pos`.
+    pub fn iter_rev_at(&self, pos: usize) -> RevIter<'_> {
+        RevIter {
+            lp: self,
+            pos: (pos < self.buf.len()).then_some(pos),
         }
     }
 
@@ -528,3 +738,6 @@ mod tests {
         assert_eq!(back, [1000, 1, 1000]);
     }
 }
+
+#[cfg(test)]
+mod tests_forms;

@@ -147,6 +147,17 @@ impl Db {
         self.dict.get_hashed(hash, key)
     }
 
+    /// [`peek`](Self::peek) for changing the value: for a command's
+    /// second visit to a key it already looked up, so the access clock
+    /// and statistics count one lookup, as in Redis.
+    pub fn peek_mut(&mut self, key: &[u8], now_ms: i64) -> Option<&mut Object> {
+        let hash = hash_key(key);
+        if self.expire_if_needed(hash, key, now_ms) {
+            return None;
+        }
+        self.dict.get_mut_hashed(hash, key)
+    }
+
     fn lookup(&mut self, key: &[u8], now_ms: i64) -> Option<&mut Object> {
         let hash = hash_key(key);
         if self.expire_if_needed(hash, key, now_ms) {

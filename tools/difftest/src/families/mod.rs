@@ -1,6 +1,7 @@
 //! One generator per command family.
 
 pub mod keys;
+pub mod lists;
 pub mod server;
 pub mod strings;
 
@@ -13,4 +14,5 @@ pub const ALL: &[(&str, StepFn)] = &[
     ("strings", strings::step),
     ("keys", keys::step),
     ("server", server::step),
+    ("lists", lists::step),
 ];
