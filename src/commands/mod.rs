@@ -21,6 +21,7 @@ pub mod latency;
 mod object;
 mod scan;
 mod server;
+mod sets;
 pub mod stats;
 mod strings;
 pub mod table;
@@ -206,6 +207,7 @@ impl Engine {
         let commands = CommandTable::new(&[
             strings::COMMANDS,
             bits::COMMANDS,
+            sets::COMMANDS,
             keys::COMMANDS,
             expire::COMMANDS,
             scan::COMMANDS,
