@@ -2,6 +2,7 @@
 
 pub mod keys;
 pub mod server;
+pub mod sets;
 pub mod strings;
 
 use crate::generate::{Gen, Step};
@@ -13,4 +14,5 @@ pub const ALL: &[(&str, StepFn)] = &[
     ("strings", strings::step),
     ("keys", keys::step),
     ("server", server::step),
+    ("sets", sets::step),
 ];
