@@ -25,6 +25,7 @@ mod obuf;
 pub mod pubsub;
 mod scan;
 mod server;
+mod sets;
 pub mod stats;
 mod strings;
 pub mod table;
@@ -216,6 +217,7 @@ impl Engine {
             strings::COMMANDS,
             bits::COMMANDS,
             lists::COMMANDS,
+            sets::COMMANDS,
             keys::COMMANDS,
             expire::COMMANDS,
             scan::COMMANDS,

@@ -12,6 +12,7 @@ pub mod access;
 pub mod dict;
 pub mod expire;
 pub mod hash;
+pub mod intset;
 pub mod key;
 pub mod list;
 pub mod listpack;
@@ -166,6 +167,18 @@ impl Db {
         let obj = self.dict.get_mut_hashed(hash, key)?;
         self.access.touch(obj, now_ms);
         Some(obj)
+    }
+
+    /// A key's value with no side effects at all (no expiry, statistics
+    /// or access clock): for a command's second look at keys it already
+    /// looked up, e.g. to hold several sets at once for SINTER.
+    pub fn find(&self, key: &[u8]) -> Option<&Object> {
+        self.dict.get(key)
+    }
+
+    /// Like [`find`](Self::find), for changing the value.
+    pub fn find_mut(&mut self, key: &[u8]) -> Option<&mut Object> {
+        self.dict.get_mut(key)
     }
 
     /// Whether the key exists (after lazy expiry).

@@ -38,6 +38,41 @@ pub enum Step {
         args: Vec<Vec<u8>>,
         cursor_at: usize,
     },
+    /// A reply listing set members, whose order Redis defines only when
+    /// they come from an intset (ascending): compared exactly when `order`
+    /// says Redis's reply is in that order, else under `otherwise`. See
+    /// set_checks.rs.
+    SetReply {
+        args: Vec<Vec<u8>>,
+        order: SetOrder,
+        otherwise: Cmp,
+    },
+    /// SPOP or SRANDMEMBER on `key`: random members, compared by reply
+    /// type, size, membership and repeats (`unique`: none allowed). When
+    /// `pops` and the servers popped different members, the key is then
+    /// made equal again on both.
+    RandomMembers {
+        args: Vec<Vec<u8>>,
+        key: Vec<u8>,
+        pops: bool,
+        unique: bool,
+    },
+}
+
+/// When a set reply is in the intset's ascending order.
+#[derive(Debug, Clone)]
+pub enum SetOrder {
+    /// The key is an intset (SMEMBERS, one SSCAN call).
+    Intset(Vec<u8>),
+    /// The smallest of the sets (the first of equals) is an intset: SINTER
+    /// walks it.
+    Smallest(Vec<Vec<u8>>),
+    /// The members could all go in an intset: SUNION's result is built as
+    /// one.
+    Result,
+    /// The first set is an intset within the limit: every SDIFF result is
+    /// then built as an intset.
+    First(Vec<u8>),
 }
 
 impl Step {
@@ -54,7 +89,10 @@ impl Step {
 
     pub fn args(&self) -> &[Vec<u8>] {
         match self {
-            Step::One { args, .. } | Step::ScanAll { args, .. } => args,
+            Step::One { args, .. }
+            | Step::ScanAll { args, .. }
+            | Step::SetReply { args, .. }
+            | Step::RandomMembers { args, .. } => args,
         }
     }
 

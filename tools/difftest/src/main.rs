@@ -20,6 +20,7 @@ mod families;
 mod generate;
 mod protocol;
 mod resp;
+mod set_checks;
 
 use generate::{Cmp, Gen, Step};
 use resp::{Conn, Reply};
@@ -219,6 +220,7 @@ fn reset(pair: &mut Pair) {
             b"",
         ]),
         args(&[b"SELECT", b"0"]),
+        args(&[b"CONFIG", b"SET", b"set-max-intset-entries", b"512"]),
     ] {
         pair.both(&cmd);
     }
@@ -430,6 +432,23 @@ fn run_family(
                     pair = Pair::open(o)?;
                 }
             }
+            Step::SetReply {
+                args,
+                order,
+                otherwise,
+            } => {
+                let out = set_checks::set_reply(&mut pair, args, order, *otherwise);
+                record_outcome(report, &cmd_name, allowed, seed, i, args, &out);
+            }
+            Step::RandomMembers {
+                args,
+                key,
+                pops,
+                unique,
+            } => {
+                let out = set_checks::random_members(&mut pair, args, key, *pops, *unique);
+                record_outcome(report, &cmd_name, allowed, seed, i, args, &out);
+            }
             Step::ScanAll { args, cursor_at } => {
                 let a = scan_all(&mut pair.redis, args, *cursor_at);
                 let b = scan_all(&mut pair.ferredis, args, *cursor_at);
@@ -465,6 +484,31 @@ fn run_family(
         }
     }
     Ok(())
+}
+
+/// Records the outcome of a comparison that depended on the servers'
+/// state (set_checks.rs).
+fn record_outcome(
+    report: &mut FamilyReport,
+    cmd_name: &str,
+    allowed: bool,
+    seed: u64,
+    i: usize,
+    args: &[Vec<u8>],
+    out: &set_checks::Outcome,
+) {
+    report.record(cmd_name, out.ok, allowed, || {
+        format!(
+            "seed {seed} #{i}: {} ({})\n      redis:    {}\n      ferredis: {}",
+            args.iter()
+                .map(|a| resp::show_bytes(a, 60))
+                .collect::<Vec<_>>()
+                .join(" "),
+            out.how,
+            out.redis.show(),
+            out.ferredis.show()
+        )
+    });
 }
 
 /// Sends each protocol edge case to both servers on fresh connections.

@@ -3,6 +3,7 @@
 pub mod keys;
 pub mod lists;
 pub mod server;
+pub mod sets;
 pub mod strings;
 
 use crate::generate::{Gen, Step};
@@ -15,4 +16,5 @@ pub const ALL: &[(&str, StepFn)] = &[
     ("keys", keys::step),
     ("server", server::step),
     ("lists", lists::step),
+    ("sets", sets::step),
 ];

@@ -1,0 +1,197 @@
+//! SPOP and SRANDMEMBER. Which members come out is random, but how many,
+//! whether they may repeat, the reply types and what is left behind
+//! (encoding included) follow Redis's t_set.c case by case.
+
+use super::algebra::{Op, combine};
+use super::{Ctx, db_reply_rng, max_intset, read_set, reply_member, reply_members, write_set};
+use crate::commands::{CmdError, CmdResult, arg_i64};
+use crate::db::set::{Member, Set};
+use bytes::Bytes;
+use std::collections::HashSet;
+
+/// SPOP with a count switches to rebuilding the set from the members it
+/// keeps once it would pop more than this many times as many as it keeps
+/// (Redis's SPOP_MOVE_STRATEGY_MUL).
+const SPOP_MOVE_STRATEGY_MUL: u64 = 5;
+/// SRANDMEMBER with a count copies the set and removes members from the
+/// copy when the set has fewer than this many times the count (Redis's
+/// SRANDMEMBER_SUB_STRATEGY_MUL).
+const SRANDMEMBER_SUB_STRATEGY_MUL: u64 = 3;
+
+pub(super) fn spop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    match args.len() {
+        2 => {}
+        3 => return spop_count(ctx, args),
+        _ => return Err(CmdError::SYNTAX),
+    }
+    let key = &args[1];
+    let now = ctx.now_ms;
+    let (db, reply, rng) = db_reply_rng(ctx);
+    let Some(set) = write_set(db, key, now)? else {
+        reply.null();
+        return Ok(());
+    };
+    if let Some(popped) = set.pop_random(rng) {
+        reply_member(reply, popped.as_member());
+    }
+    if set.is_empty() {
+        db.remove(key);
+    }
+    ctx.dirty(1);
+    Ok(())
+}
+
+/// SPOP's count: any non-negative integer; anything else gets the one
+/// message Redis gives for both cases.
+fn pop_count(arg: &[u8]) -> Result<u64, CmdError> {
+    crate::util::parse_i64(arg)
+        .and_then(|n| u64::try_from(n).ok())
+        .ok_or(CmdError::text(
+            "ERR value is out of range, must be positive",
+        ))
+}
+
+fn spop_count(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let key = &args[1];
+    let count = pop_count(&args[2])?;
+    let max = max_intset(ctx);
+    let now = ctx.now_ms;
+    let (db, reply, rng) = db_reply_rng(ctx);
+    let Some(set) = write_set(db, key, now)? else {
+        reply.set(0);
+        return Ok(());
+    };
+    if count == 0 {
+        reply.set(0);
+        return Ok(());
+    }
+    let size = set.len() as u64;
+    if count >= size {
+        // The whole set goes, listed as SUNION of this one key lists it
+        // (Redis runs that very code, which also reads the key again).
+        let set = read_set(db, key, now)?;
+        let all = combine(&[set], Op::Union, max);
+        reply_members(reply, &all);
+        db.remove(key);
+        ctx.dirty(size);
+        return Ok(());
+    }
+    reply.set(count as usize);
+    let keep = size - count;
+    if keep.saturating_mul(SPOP_MOVE_STRATEGY_MUL) > count {
+        // Few to pop: pop them one by one.
+        for _ in 0..count {
+            if let Some(popped) = set.pop_random(rng) {
+                reply_member(reply, popped.as_member());
+            }
+        }
+    } else {
+        // Most of the set goes: move the few members that stay into a new
+        // set (made the way SADD makes one, so its encoding can differ
+        // from the old one's), and reply with what is left in the old.
+        let mut kept: Option<Set> = None;
+        for _ in 0..keep {
+            if let Some(m) = set.pop_random(rng) {
+                let m = m.as_member();
+                kept.get_or_insert_with(|| Set::for_member(m))
+                    .add_member(m, max);
+            }
+        }
+        for m in set.iter() {
+            reply_member(reply, m);
+        }
+        *set = kept.unwrap_or_default();
+    }
+    ctx.dirty(count);
+    Ok(())
+}
+
+pub(super) fn srandmember(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    match args.len() {
+        2 => {}
+        3 => return srandmember_count(ctx, args),
+        _ => return Err(CmdError::SYNTAX),
+    }
+    let now = ctx.now_ms;
+    let (db, reply, rng) = db_reply_rng(ctx);
+    match read_set(db, &args[1], now)?.and_then(|s| s.random(rng)) {
+        Some(m) => reply_member(reply, m),
+        None => reply.null(),
+    }
+    Ok(())
+}
+
+/// SRANDMEMBER's count: any integer but i64::MIN, whose absolute value
+/// does not fit.
+fn rand_count(arg: &[u8]) -> Result<i64, CmdError> {
+    match arg_i64(arg)? {
+        i64::MIN => Err(CmdError::text(
+            "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+        )),
+        n => Ok(n),
+    }
+}
+
+fn srandmember_count(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let n = rand_count(&args[2])?;
+    // A negative count allows the same member more than once.
+    let (count, unique) = (n.unsigned_abs(), n >= 0);
+    let now = ctx.now_ms;
+    let (db, reply, rng) = db_reply_rng(ctx);
+    // An array, not a set, whatever the protocol: members may repeat.
+    let Some(set) = read_set(db, &args[1], now)? else {
+        reply.array(0);
+        return Ok(());
+    };
+    if count == 0 {
+        reply.array(0);
+        return Ok(());
+    }
+    let size = set.len() as u64;
+    if !unique || count == 1 {
+        // Like Redis, the reply grows by one random member per count,
+        // however large the count.
+        reply.array(count as usize);
+        for _ in 0..count {
+            if let Some(m) = set.random(rng) {
+                reply_member(reply, m);
+            }
+        }
+        return Ok(());
+    }
+    if count >= size {
+        reply_members_as_array(reply, set);
+        return Ok(());
+    }
+    let picked: Vec<Member> = if count.saturating_mul(SRANDMEMBER_SUB_STRATEGY_MUL) > size {
+        // Most of the set: drop random members from a copy.
+        let mut all: Vec<Member> = set.iter().collect();
+        while all.len() as u64 > count {
+            let i = rng.usize(..all.len());
+            all.swap_remove(i);
+        }
+        all
+    } else {
+        // A small part of a big set: pick until enough distinct members.
+        let mut picked = HashSet::with_capacity(count as usize);
+        while (picked.len() as u64) < count {
+            if let Some(m) = set.random(rng) {
+                picked.insert(m);
+            }
+        }
+        picked.into_iter().collect()
+    };
+    reply.array(picked.len());
+    for m in picked {
+        reply_member(reply, m);
+    }
+    Ok(())
+}
+
+/// The whole set in its own order, as an array.
+fn reply_members_as_array(reply: &mut crate::protocol::ReplyBuffer, set: &Set) {
+    reply.array(set.len());
+    for m in set.iter() {
+        reply_member(reply, m);
+    }
+}
