@@ -100,10 +100,6 @@ impl Blocking {
         }
     }
 
-    fn has_ready(&self) -> bool {
-        !self.ready.is_empty()
-    }
-
     fn pop_ready(&mut self) -> Option<DbKey> {
         let k = self.ready.pop_front()?;
         self.ready_set.remove(&k);
@@ -149,6 +145,16 @@ pub fn parse_timeout(arg: &[u8], now_ms: i64) -> Result<Option<i64>, CmdError> {
         .ok_or(CmdError::text("ERR timeout is out of range"))
 }
 
+/// The keys a blocking command looks at: all of `keys`, or only the one
+/// that woke the client when it is being served (Redis 7.0 pops from the
+/// key that became ready, not from the first of its keys).
+pub fn keys_to_try<'k>(keys: &'k [Bytes], woken: Option<&'k Bytes>) -> &'k [Bytes] {
+    match woken {
+        Some(k) if keys.contains(k) => std::slice::from_ref(k),
+        _ => keys,
+    }
+}
+
 impl Ctx<'_> {
     /// Whether the command may block: not inside a transaction (where
     /// blocking commands answer at once, as if they had timed out).
@@ -176,6 +182,9 @@ impl Ctx<'_> {
         };
         self.engine.blocking.register(self.client.id, &blocked);
         self.client.blocked = Some(blocked);
+        for db in &mut self.engine.keyspace.dbs {
+            db.track_created(true);
+        }
     }
 
     /// Tells blocked clients that `key` (in the selected database) got data.
@@ -199,35 +208,54 @@ impl Engine {
     /// they blocked, until no key is ready (Redis's
     /// handleClientsBlockedOnKeys).
     pub fn serve_ready_keys(&mut self, clients: &mut dyn Clients) {
-        while self.blocking.has_ready() {
-            let Some(key) = self.blocking.pop_ready() else {
-                break;
-            };
+        if self.blocking.count() == 0 {
+            return;
+        }
+        self.collect_created();
+        while let Some(key) = self.blocking.pop_ready() {
             while let Some(id) = self.blocking.first_waiter(&key) {
                 let mut served = false;
-                let mut kind_ok = true;
                 let found = clients.with_client(id, &mut |state, reply| {
                     let Some(blocked) = &state.blocked else {
                         return;
                     };
                     if !self.has_data(blocked.kind, key.0, &key.1) {
-                        kind_ok = false;
                         return;
                     }
                     if let Some(blocked) = state.blocked.take() {
                         self.blocking.unregister(id, &blocked);
+                        // Redis 7.0 serves a client from the key that
+                        // became ready, not from the first of its keys.
+                        state.woken_by = Some(key.1.clone());
                         self.rerun(state, reply, &blocked.args);
+                        state.woken_by = None;
                         served = true;
                     }
                 });
                 if !found {
                     // The client is gone; its queue entries must not stay.
                     self.forget_client(id, &key);
-                } else if !kind_ok || !served {
+                } else if !served {
                     // No data for the first waiter: the rest keep their
                     // places until the key is signalled again.
                     break;
                 }
+                // A served BLMOVE may have created the key others wait on.
+                self.collect_created();
+            }
+        }
+        if self.blocking.count() == 0 {
+            for db in &mut self.keyspace.dbs {
+                db.track_created(false);
+            }
+        }
+    }
+
+    /// Signals the keys created since the last look, in every database.
+    fn collect_created(&mut self) {
+        for (i, db) in self.keyspace.dbs.iter_mut().enumerate() {
+            for key in db.take_created() {
+                self.blocking.signal_ready(i, &key);
             }
         }
     }

@@ -36,6 +36,8 @@ pub struct ClientState {
     /// What the client is blocked on (BLPOP ...); its further requests
     /// wait in the query buffer until it is served or times out.
     pub blocked: Option<super::blocking::BlockedOn>,
+    /// While a blocked client is served: the key whose data woke it.
+    pub woken_by: Option<bytes::Bytes>,
     /// Inside MULTI: commands are queued.
     pub in_multi: bool,
     /// The commands queued since MULTI.
@@ -78,6 +80,7 @@ impl ClientState {
             reply_skip: false,
             last_cmd: Cow::Borrowed("NULL"),
             blocked: None,
+            woken_by: None,
             in_multi: false,
             queued: Vec::new(),
             multi_error: false,

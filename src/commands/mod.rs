@@ -367,6 +367,11 @@ impl Engine {
             now_ms: start_us / 1000,
         };
         let result = (cmd.handler)(&mut ctx, args);
+        if client.blocked.is_some() {
+            // Counted once, when the blocked client is finally served.
+            self.stats.total_commands_processed -= 1;
+            return result;
+        }
         let failed = result.is_err() || reply.error_count() > errors_before;
         let us = crate::util::now_us() - start_us;
         if let Some(s) = self.cmd_stats.get_mut(id) {

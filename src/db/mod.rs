@@ -25,6 +25,7 @@ pub use dict::Dict;
 pub use key::Key;
 pub use value::{Object, Str, Value};
 
+use bytes::Bytes;
 use dict::hash_key;
 use value::flags;
 
@@ -44,6 +45,12 @@ pub struct Db {
     /// How lookups stamp the access clock; set for every database at once
     /// by [`Keyspace::set_access_policy`].
     access: AccessPolicy,
+    /// Keys created while clients are blocked on keys of this database;
+    /// `None` while nobody is. Creation is what can make a waited-on key
+    /// ready, since clients only block on missing keys (Redis's dbAdd
+    /// calling signalKeyAsReady); the engine drains this after each
+    /// command.
+    created: Option<Vec<Bytes>>,
 }
 
 /// The keys of a database taken out of it; dropping this frees them.
@@ -224,6 +231,7 @@ impl Db {
                 }
             }
         } else {
+            self.note_created(key);
             self.dict.insert_new(hash, Key::new(key), obj);
         }
     }
@@ -232,6 +240,7 @@ impl Db {
     /// value just created.
     pub fn add(&mut self, key: &[u8], mut obj: Object) {
         self.prepare_new(&mut obj);
+        self.note_created(key);
         self.dict.insert_new(hash_key(key), Key::new(key), obj);
     }
 
@@ -241,7 +250,31 @@ impl Db {
     /// to set again.
     pub fn add_moved(&mut self, key: &[u8], mut obj: Object) {
         obj.set_flag(flags::HAS_EXPIRE, false);
+        self.note_created(key);
         self.dict.insert_new(hash_key(key), Key::new(key), obj);
+    }
+
+    fn note_created(&mut self, key: &[u8]) {
+        if let Some(created) = &mut self.created {
+            created.push(Bytes::copy_from_slice(key));
+        }
+    }
+
+    /// Starts or stops recording created keys (see `created`).
+    pub fn track_created(&mut self, on: bool) {
+        match (on, &self.created) {
+            (true, None) => self.created = Some(Vec::new()),
+            (false, Some(_)) => self.created = None,
+            _ => {}
+        }
+    }
+
+    /// The keys created since the last call, oldest first.
+    pub fn take_created(&mut self) -> Vec<Bytes> {
+        match &mut self.created {
+            Some(created) => std::mem::take(created),
+            None => Vec::new(),
+        }
     }
 
     /// What a value that was just created needs before it is stored: no
