@@ -7,9 +7,10 @@
 //! - [`read`]: LLEN, LRANGE, LINDEX, LPOS;
 //! - [`edit`]: LSET, LINSERT, LREM, LTRIM.
 //!
-//! The blocking variants are not here: they wait in the event loop and
-//! then call [`pop_from`] and [`lmove`].
+//! - [`blocking`]: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, which wait
+//!   in the event loop and then call [`pop_from`] and [`lmove`].
 
+mod blocking;
 mod edit;
 mod ops;
 mod push_pop;
@@ -51,6 +52,28 @@ const PUSH_COMPLEXITY: &str = "O(1) per element pushed";
 const MULTI_ELEMENT_PUSH: &[(&str, &str)] = &[("2.4.0", "Accepts multiple `element` arguments.")];
 const MULTI_ELEMENT_PUSHX: &[(&str, &str)] = &[("4.0.0", "Accepts multiple `element` arguments.")];
 const POP_COUNT: &[(&str, &str)] = &[("6.2.0", "Added the `count` argument.")];
+const TIMEOUT_DOUBLE: &[(&str, &str)] = &[(
+    "6.0.0",
+    "`timeout` is interpreted as a double instead of an integer.",
+)];
+const BLOCKING_W: u32 = flag::WRITE | flag::NOSCRIPT | flag::BLOCKING;
+/// BLPOP and BRPOP: every argument but the last (the timeout) is a key.
+const KEYS_THEN_TIMEOUT: &[KeySpec] = &[KeySpec::range(&["RW", "access", "delete"], 1, -2, 1)];
+/// LMPOP and BLMPOP: numkeys at `index`, the keys after it.
+const fn numkeys_at(index: i32) -> [KeySpec; 1] {
+    [KeySpec {
+        notes: None,
+        flags: &["RW", "access", "delete"],
+        begin: BeginSearch::Index(index),
+        find: FindKeys::Keynum {
+            keynumidx: 0,
+            firstkey: 1,
+            step: 1,
+        },
+    }]
+}
+const LMPOP_KEYS: &[KeySpec] = &numkeys_at(1);
+const BLMPOP_KEYS: &[KeySpec] = &numkeys_at(2);
 
 pub static COMMANDS: &[Command] = &[
     Command::new("lpush", -3, push_pop::lpush)
@@ -223,26 +246,66 @@ pub static COMMANDS: &[Command] = &[
     Command::new("lmpop", -4, push_pop::lmpop)
         .flags(flag::WRITE)
         .acl(LIST)
-        .keys(
-            0,
-            0,
-            0,
-            &[KeySpec {
-                notes: None,
-                flags: &["RW", "access", "delete"],
-                begin: BeginSearch::Index(1),
-                find: FindKeys::Keynum {
-                    keynumidx: 0,
-                    firstkey: 1,
-                    step: 1,
-                },
-            }],
-        )
+        .keys(0, 0, 0, LMPOP_KEYS)
         .doc(
             Group::List,
             "7.0.0",
             "O(N+M) with N the keys given and M the elements popped",
             "Pops elements from the first non-empty list among several keys.",
+        ),
+    Command::new("blpop", -3, blocking::blpop)
+        .flags(BLOCKING_W)
+        .acl(LIST)
+        .keys(1, -2, 1, KEYS_THEN_TIMEOUT)
+        .history(TIMEOUT_DOUBLE)
+        .doc(
+            Group::List,
+            "2.0.0",
+            "O(N) where N is the number of provided keys.",
+            "Pops the head element of the first non-empty list, waiting for one if there is none.",
+        ),
+    Command::new("brpop", -3, blocking::brpop)
+        .flags(BLOCKING_W)
+        .acl(LIST)
+        .keys(1, -2, 1, KEYS_THEN_TIMEOUT)
+        .history(TIMEOUT_DOUBLE)
+        .doc(
+            Group::List,
+            "2.0.0",
+            "O(N) where N is the number of provided keys.",
+            "Pops the tail element of the first non-empty list, waiting for one if there is none.",
+        ),
+    Command::new("blmove", 6, blocking::blmove)
+        .flags(BLOCKING_W | flag::DENYOOM)
+        .acl(LIST)
+        .keys(1, 2, 1, SRC_DST)
+        .doc(
+            Group::List,
+            "6.2.0",
+            "O(1)",
+            "Moves an element from one list to another as LMOVE does, waiting for one if the source is empty.",
+        ),
+    Command::new("brpoplpush", 4, blocking::brpoplpush)
+        .flags(BLOCKING_W | flag::DENYOOM)
+        .acl(LIST)
+        .keys(1, 2, 1, SRC_DST)
+        .history(TIMEOUT_DOUBLE)
+        .deprecated("6.2.0", "`BLMOVE` with the `RIGHT` and `LEFT` arguments")
+        .doc(
+            Group::List,
+            "2.2.0",
+            "O(1)",
+            "Moves the tail element of a list to the head of another, waiting for one if the source is empty.",
+        ),
+    Command::new("blmpop", -5, blocking::blmpop)
+        .flags(flag::WRITE | flag::BLOCKING)
+        .acl(LIST)
+        .keys(0, 0, 0, BLMPOP_KEYS)
+        .doc(
+            Group::List,
+            "7.0.0",
+            "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+            "Pops elements from the first non-empty list among several keys, waiting for one if all are empty.",
         ),
 ];
 

@@ -95,6 +95,21 @@ fn reply_elements(reply: &mut ReplyBuffer, popped: &Listpack) {
 /// the null array when none does.
 pub(super) fn lmpop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let (keys, end, count) = parse_mpop(args)?;
+    if !pop_first(ctx, keys, end, count)? {
+        ctx.reply.null_array();
+    }
+    Ok(())
+}
+
+/// Pops up to `count` elements from the first of `keys` holding a list
+/// and replies `[key, [elements]]`; false (nothing replied) when none
+/// does. Shared by LMPOP and BLMPOP.
+pub(super) fn pop_first(
+    ctx: &mut Ctx,
+    keys: &[Bytes],
+    end: End,
+    count: usize,
+) -> Result<bool, CmdError> {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     for key in keys {
@@ -103,16 +118,15 @@ pub(super) fn lmpop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             reply.bulk(key);
             reply_elements(reply, &popped);
             ctx.dirty(popped.len() as u64);
-            return Ok(());
+            return Ok(true);
         }
     }
-    reply.null_array();
-    Ok(())
+    Ok(false)
 }
 
 /// LMPOP's arguments, checked in Redis's order: numkeys, then that the
 /// direction follows the keys, then the options.
-fn parse_mpop(args: &[Bytes]) -> Result<(&[Bytes], End, usize), CmdError> {
+pub(super) fn parse_mpop(args: &[Bytes]) -> Result<(&[Bytes], End, usize), CmdError> {
     let numkeys = match crate::util::parse_i64(&args[1]) {
         Some(n) if n >= 1 => n,
         _ => return Err(CmdError::text("ERR numkeys should be greater than 0")),

@@ -1,0 +1,98 @@
+//! The blocking list commands: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH and
+//! BLMPOP. Each first tries what its non-blocking twin does; when there
+//! is nothing to take it blocks the client (see commands/blocking.rs) and
+//! is run again, for the key that received data, once a push arrives.
+//! Inside MULTI they answer at once, as a timeout would.
+
+use super::push_pop::{parse_mpop, pop_first};
+use super::{End, lmove, parse_end, pop_from, reply_entry};
+use crate::commands::blocking::{BlockKind, keys_to_try, parse_timeout};
+use crate::commands::{CmdResult, Ctx};
+use bytes::Bytes;
+
+pub(super) fn blpop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    bpop(ctx, args, End::Head)
+}
+
+pub(super) fn brpop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    bpop(ctx, args, End::Tail)
+}
+
+/// B[LR]POP key [key ...] timeout: `[key, element]` from the first key
+/// holding a list; a key of another type met before that is WRONGTYPE.
+fn bpop(ctx: &mut Ctx, args: &[Bytes], end: End) -> CmdResult {
+    let (timeout, keys) = match args.split_last() {
+        Some((timeout, rest)) => (timeout, &rest[1..]),
+        None => return Ok(()),
+    };
+    let deadline = parse_timeout(timeout, ctx.now_ms)?;
+    let woken = ctx.client.woken_by.take();
+    let now = ctx.now_ms;
+    for key in keys_to_try(keys, woken.as_ref()) {
+        let (db, reply) = ctx.db_and_reply();
+        let Some(popped) = pop_from(db, key, end, 1, now)? else {
+            continue;
+        };
+        if let Some((_, element)) = popped.iter().next() {
+            reply.array(2);
+            reply.bulk(key);
+            reply_entry(reply, element);
+            ctx.dirty(1);
+            return Ok(());
+        }
+    }
+    if ctx.may_block() {
+        ctx.block(BlockKind::List, keys, deadline, args);
+    } else {
+        ctx.reply.null_array();
+    }
+    Ok(())
+}
+
+/// BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout.
+pub(super) fn blmove(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let from = parse_end(&args[3])?;
+    let to = parse_end(&args[4])?;
+    let deadline = parse_timeout(&args[5], ctx.now_ms)?;
+    bmove(ctx, args, from, to, deadline)
+}
+
+/// BRPOPLPUSH source destination timeout: BLMOVE ... RIGHT LEFT.
+pub(super) fn brpoplpush(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let deadline = parse_timeout(&args[3], ctx.now_ms)?;
+    bmove(ctx, args, End::Tail, End::Head, deadline)
+}
+
+/// Moves one element, or blocks on the source. Redis answers a BLMOVE
+/// inside MULTI with a null bulk (not the null array a timeout gives).
+fn bmove(ctx: &mut Ctx, args: &[Bytes], from: End, to: End, deadline: Option<i64>) -> CmdResult {
+    ctx.client.woken_by = None;
+    let fill = ctx.engine.config.list_max_listpack_size;
+    let now = ctx.now_ms;
+    if let Some(element) = lmove(ctx.db(), &args[1], &args[2], from, to, fill, now)? {
+        ctx.reply.bulk(&element);
+        ctx.dirty(1);
+    } else if ctx.may_block() {
+        ctx.block(BlockKind::List, &args[1..2], deadline, args);
+    } else {
+        ctx.reply.null();
+    }
+    Ok(())
+}
+
+/// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]: the
+/// timeout is checked first, then the arguments as LMPOP checks them.
+pub(super) fn blmpop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let deadline = parse_timeout(&args[1], ctx.now_ms)?;
+    let (keys, end, count) = parse_mpop(&args[1..])?;
+    let woken = ctx.client.woken_by.take();
+    if pop_first(ctx, keys_to_try(keys, woken.as_ref()), end, count)? {
+        return Ok(());
+    }
+    if ctx.may_block() {
+        ctx.block(BlockKind::List, keys, deadline, args);
+    } else {
+        ctx.reply.null_array();
+    }
+    Ok(())
+}

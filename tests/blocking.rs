@@ -1,0 +1,209 @@
+//! Blocking list commands over real connections: clients wait inside the
+//! event loop and are served in the order they blocked, time out with the
+//! null reply, can be unblocked, and leave nothing behind when they go.
+//! Every expected reply was read off Redis 7.0.15 running the same steps.
+
+mod common;
+
+use common::{Conn, PATIENCE, Server, resp};
+use std::time::{Duration, Instant};
+
+/// Waits until the server counts `n` blocked clients, so that the next
+/// step surely happens after the blocking command ran.
+fn wait_blocked(ctl: &mut Conn, n: usize) {
+    let want = format!("blocked_clients:{n}\r\n");
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        ctl.send(&resp(&[b"INFO", b"clients"]));
+        let got = ctl.read_quiet(Duration::from_millis(20));
+        if String::from_utf8_lossy(&got.bytes).contains(&want) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "never saw {want:?}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Sends a command from a new connection and waits until it blocked.
+fn blocked_client(server: &Server, ctl: &mut Conn, blocked_before: usize, cmd: &[&[u8]]) -> Conn {
+    let mut c = server.conn();
+    c.send(&resp(cmd));
+    wait_blocked(ctl, blocked_before + 1);
+    c
+}
+
+#[test]
+fn waiters_are_served_in_the_order_they_blocked() {
+    let server = Server::start(&[]);
+    let mut ctl = server.conn();
+    let mut first = blocked_client(&server, &mut ctl, 0, &[b"BRPOP", b"q", b"0"]);
+    let mut second = blocked_client(&server, &mut ctl, 1, &[b"BRPOP", b"q", b"0"]);
+    let mut third = blocked_client(&server, &mut ctl, 2, &[b"BRPOP", b"q", b"0"]);
+    ctl.roundtrip(b"RPUSH q 1 2\r\n", b":2\r\n");
+    first.expect(b"*2\r\n$1\r\nq\r\n$1\r\n2\r\n");
+    second.expect(b"*2\r\n$1\r\nq\r\n$1\r\n1\r\n");
+    wait_blocked(&mut ctl, 1);
+    ctl.roundtrip(b"RPUSH q 3\r\n", b":1\r\n");
+    third.expect(b"*2\r\n$1\r\nq\r\n$1\r\n3\r\n");
+    // Everything pushed was handed out: nothing is left in the list.
+    ctl.roundtrip(b"EXISTS q\r\n", b":0\r\n");
+}
+
+#[test]
+fn a_client_is_served_from_the_key_that_became_ready() {
+    // Redis 7.0 pops from the key that received data, even when an
+    // earlier key of the same BLPOP got data in the same transaction.
+    let server = Server::start(&[]);
+    let mut ctl = server.conn();
+    let mut waiter = blocked_client(&server, &mut ctl, 0, &[b"BLPOP", b"a", b"b", b"0"]);
+    ctl.roundtrip(
+        b"MULTI\r\nRPUSH b x\r\nRPUSH a y\r\nEXEC\r\n",
+        b"+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n:1\r\n:1\r\n",
+    );
+    waiter.expect(b"*2\r\n$1\r\nb\r\n$1\r\nx\r\n");
+    ctl.roundtrip(b"LLEN a\r\n", b":1\r\n");
+}
+
+#[test]
+fn requests_behind_a_blocked_command_wait_for_it() {
+    let server = Server::start(&[]);
+    let mut ctl = server.conn();
+    let mut c = server.conn();
+    c.send(b"BLPOP k 0\r\nPING\r\n");
+    wait_blocked(&mut ctl, 1);
+    assert!(c.read_quiet(Duration::from_millis(100)).bytes.is_empty());
+    ctl.roundtrip(b"LPUSH k v\r\n", b":1\r\n");
+    c.expect(b"*2\r\n$1\r\nk\r\n$1\r\nv\r\n+PONG\r\n");
+}
+
+#[test]
+fn timeouts_have_sub_second_precision_and_reply_null() {
+    let server = Server::start(&[]);
+    let mut c = server.conn();
+    let start = Instant::now();
+    c.roundtrip(b"BLPOP none 0.2\r\n", b"*-1\r\n");
+    assert!(
+        start.elapsed() >= Duration::from_millis(190),
+        "{:?}",
+        start.elapsed()
+    );
+    // BLMOVE too times out with the null array, as in Redis 7.0; RESP3
+    // gives the null type.
+    c.roundtrip(b"BLMOVE none d LEFT LEFT 0.05\r\n", b"*-1\r\n");
+    c.send(b"HELLO 3\r\n");
+    c.read_quiet(Duration::from_millis(50));
+    c.roundtrip(b"BRPOP none 0.05\r\n", b"_\r\n");
+    c.roundtrip(b"BLPOP none -1\r\n", b"-ERR timeout is negative\r\n");
+    c.roundtrip(
+        b"BLPOP none x\r\n",
+        b"-ERR timeout is not a float or out of range\r\n",
+    );
+}
+
+#[test]
+fn a_client_that_disconnects_while_blocked_leaves_nothing_behind() {
+    let server = Server::start(&[]);
+    let mut ctl = server.conn();
+    let gone = blocked_client(&server, &mut ctl, 0, &[b"BLPOP", b"k", b"0"]);
+    let mut stays = blocked_client(&server, &mut ctl, 1, &[b"BLPOP", b"other", b"0"]);
+    gone.close();
+    wait_blocked(&mut ctl, 1);
+    // The push is not handed to the departed client: it stays in the list.
+    ctl.roundtrip(b"RPUSH k v\r\nLLEN k\r\n", b":1\r\n:1\r\n");
+    ctl.roundtrip(b"RPUSH other w\r\n", b":1\r\n");
+    stays.expect(b"*2\r\n$5\r\nother\r\n$1\r\nw\r\n");
+    wait_blocked(&mut ctl, 0);
+}
+
+#[test]
+fn pushes_inside_exec_wake_waiters_after_it() {
+    let server = Server::start(&[]);
+    let mut ctl = server.conn();
+    let mut waiter = blocked_client(&server, &mut ctl, 0, &[b"BLPOP", b"k", b"0"]);
+    // Pushed and popped within one EXEC: the waiter sees nothing.
+    ctl.roundtrip(
+        b"MULTI\r\nLPUSH k a\r\nLPOP k\r\nEXEC\r\n",
+        b"+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n:1\r\n$1\r\na\r\n",
+    );
+    assert!(
+        waiter
+            .read_quiet(Duration::from_millis(100))
+            .bytes
+            .is_empty()
+    );
+    wait_blocked(&mut ctl, 1);
+    ctl.roundtrip(
+        b"MULTI\r\nLPUSH k b\r\nLPUSH k c\r\nEXEC\r\n",
+        b"+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n:1\r\n:2\r\n",
+    );
+    waiter.expect(b"*2\r\n$1\r\nk\r\n$1\r\nc\r\n");
+    ctl.roundtrip(b"LRANGE k 0 -1\r\n", b"*1\r\n$1\r\nb\r\n");
+}
+
+#[test]
+fn blocking_commands_inside_multi_answer_at_once() {
+    let server = Server::start(&[]);
+    let mut c = server.conn();
+    c.roundtrip(
+        b"MULTI\r\nBLPOP l 0\r\nBLMOVE l d LEFT LEFT 0\r\nBRPOPLPUSH l d 0\r\nBLMPOP 0 1 l LEFT\r\nEXEC\r\n",
+        b"+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*4\r\n*-1\r\n$-1\r\n$-1\r\n*-1\r\n",
+    );
+}
+
+#[test]
+fn blmove_into_a_waited_on_list_wakes_that_waiter_in_turn() {
+    let server = Server::start(&[]);
+    let mut ctl = server.conn();
+    let mut mover = blocked_client(
+        &server,
+        &mut ctl,
+        0,
+        &[b"BLMOVE", b"src", b"dst", b"LEFT", b"RIGHT", b"0"],
+    );
+    let mut popper = blocked_client(&server, &mut ctl, 1, &[b"BLPOP", b"dst", b"0"]);
+    ctl.roundtrip(b"LPUSH src v\r\n", b":1\r\n");
+    mover.expect(b"$1\r\nv\r\n");
+    popper.expect(b"*2\r\n$3\r\ndst\r\n$1\r\nv\r\n");
+    ctl.roundtrip(b"EXISTS src dst\r\n", b":0\r\n");
+    wait_blocked(&mut ctl, 0);
+}
+
+#[test]
+fn client_unblock_with_timeout_or_error() {
+    let server = Server::start(&[]);
+    let mut ctl = server.conn();
+    let mut c = server.conn();
+    c.send(b"CLIENT ID\r\n");
+    let reply = c.read_quiet(Duration::from_millis(50)).bytes;
+    let id = String::from_utf8_lossy(&reply)
+        .trim_start_matches(':')
+        .trim_end()
+        .to_string();
+    let unblock = |how: &str| format!("CLIENT UNBLOCK {id} {how}\r\n").into_bytes();
+    c.send(b"BLMPOP 0 1 x LEFT\r\n");
+    wait_blocked(&mut ctl, 1);
+    ctl.roundtrip(&unblock("ERROR"), b":1\r\n");
+    c.expect(b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+    c.send(b"BLPOP x 0\r\n");
+    wait_blocked(&mut ctl, 1);
+    ctl.roundtrip(&unblock("TIMEOUT"), b":1\r\n");
+    c.expect(b"*-1\r\n");
+    // Not blocked any more: nothing to unblock.
+    ctl.roundtrip(&unblock(""), b":0\r\n");
+}
+
+#[test]
+fn a_waiter_whose_destination_has_the_wrong_type_gets_wrongtype() {
+    let server = Server::start(&[]);
+    let mut ctl = server.conn();
+    let mut mover = blocked_client(
+        &server,
+        &mut ctl,
+        0,
+        &[b"BLMOVE", b"s1", b"str", b"LEFT", b"LEFT", b"0"],
+    );
+    ctl.roundtrip(b"SET str x\r\nRPUSH s1 a\r\n", b"+OK\r\n:1\r\n");
+    mover.expect(b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
+    // The element stays where it was.
+    ctl.roundtrip(b"LRANGE s1 0 -1\r\n", b"*1\r\n$1\r\na\r\n");
+}
