@@ -207,3 +207,13 @@ fn a_waiter_whose_destination_has_the_wrong_type_gets_wrongtype() {
     // The element stays where it was.
     ctl.roundtrip(b"LRANGE s1 0 -1\r\n", b"*1\r\n$1\r\na\r\n");
 }
+
+#[test]
+fn swapdb_serves_clients_waiting_on_keys_the_swap_brings() {
+    let server = Server::start(&[]);
+    let mut ctl = server.conn();
+    let mut waiter = blocked_client(&server, &mut ctl, 0, &[b"BLPOP", b"k", b"0"]);
+    ctl.roundtrip(b"SELECT 1\r\nRPUSH k v\r\n", b"+OK\r\n:1\r\n");
+    ctl.roundtrip(b"SWAPDB 0 1\r\n", b"+OK\r\n");
+    waiter.expect(b"*2\r\n$1\r\nk\r\n$1\r\nv\r\n");
+}

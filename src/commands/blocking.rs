@@ -100,6 +100,17 @@ impl Blocking {
         }
     }
 
+    /// Signals every key waited on in database `db`; serving checks which
+    /// of them really hold data (after SWAPDB changed them all at once).
+    pub fn signal_waited_in(&mut self, db: usize) {
+        let keys: Vec<DbKey> = self.waiting.keys().filter(|k| k.0 == db).cloned().collect();
+        for k in keys {
+            if self.ready_set.insert(k.clone()) {
+                self.ready.push_back(k);
+            }
+        }
+    }
+
     fn pop_ready(&mut self) -> Option<DbKey> {
         let k = self.ready.pop_front()?;
         self.ready_set.remove(&k);

@@ -181,6 +181,9 @@ fn swapdb(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let b = int_arg(&args[2], Some("ERR invalid second DB index"))?;
     let (a, b) = (in_range(ctx, a)?, in_range(ctx, b)?);
     ctx.engine.keyspace.dbs.swap(a, b);
+    // Keys waited on may exist now (Redis's scanDatabaseForReadyKeys).
+    ctx.engine.blocking.signal_waited_in(a);
+    ctx.engine.blocking.signal_waited_in(b);
     ctx.dirty(1);
     ctx.reply.ok();
     Ok(())
