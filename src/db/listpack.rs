@@ -134,17 +134,25 @@ fn backlen_size(size: usize) -> usize {
 /// The full encoded entry (tag, payload, back-length).
 fn entry_bytes(value: EntryInput) -> Vec<u8> {
     let mut out = Vec::with_capacity(16);
+    encode_entry(value, &mut out);
+    out
+}
+
+/// Appends the full encoding of an entry (tag, payload, back-length) to
+/// `out`: for types that keep listpack bytes in storage of their own (a
+/// small hash's single allocation).
+pub fn encode_entry(value: EntryInput, out: &mut Vec<u8>) {
+    let start = out.len();
     match value {
-        EntryInput::Bytes(b) => encode(b, &mut out),
-        EntryInput::Int(n) => encode_int(n, &mut out),
+        EntryInput::Bytes(b) => encode(b, out),
+        EntryInput::Int(n) => encode_int(n, out),
         EntryInput::Float(f) => {
             out.push(F64);
             out.extend_from_slice(&f.to_le_bytes());
         }
     }
-    let size = out.len();
-    push_backlen(size, &mut out);
-    out
+    let size = out.len() - start;
+    push_backlen(size, out);
 }
 
 /// What to store: bytes (stored as an integer when they read as one), or a
@@ -160,6 +168,41 @@ impl<'a> From<&'a [u8]> for EntryInput<'a> {
     fn from(b: &'a [u8]) -> Self {
         EntryInput::Bytes(b)
     }
+}
+
+/// The entry at byte offset `pos` of listpack bytes `b` and the offset of
+/// the next one; `None` past the end.
+pub fn decode_at(b: &[u8], pos: usize) -> Option<(Entry<'_>, usize)> {
+    let tag = *b.get(pos)?;
+    let (entry, size) = match tag {
+        0x00..=0x7f => (Entry::Int(i64::from(tag)), 1),
+        0x80..=0xbf => {
+            let n = usize::from(tag & 0x3f);
+            (Entry::Str(b.get(pos + 1..pos + 1 + n)?), 1 + n)
+        }
+        I16 => {
+            let v = i16::from_le_bytes(b.get(pos + 1..pos + 3)?.try_into().ok()?);
+            (Entry::Int(i64::from(v)), 3)
+        }
+        I32 => {
+            let v = i32::from_le_bytes(b.get(pos + 1..pos + 5)?.try_into().ok()?);
+            (Entry::Int(i64::from(v)), 5)
+        }
+        I64 => {
+            let v = i64::from_le_bytes(b.get(pos + 1..pos + 9)?.try_into().ok()?);
+            (Entry::Int(v), 9)
+        }
+        F64 => {
+            let v = f64::from_le_bytes(b.get(pos + 1..pos + 9)?.try_into().ok()?);
+            (Entry::Float(v), 9)
+        }
+        STR_LONG => {
+            let n = u32::from_le_bytes(b.get(pos + 1..pos + 5)?.try_into().ok()?) as usize;
+            (Entry::Str(b.get(pos + 5..pos + 5 + n)?), 5 + n)
+        }
+        _ => return None,
+    };
+    Some((entry, pos + size + backlen_size(size)))
 }
 
 impl Listpack {
@@ -192,37 +235,7 @@ impl Listpack {
 
     /// The entry at byte offset `pos` and the offset of the next one.
     fn decode(&self, pos: usize) -> Option<(Entry<'_>, usize)> {
-        let b = &self.buf;
-        let tag = *b.get(pos)?;
-        let (entry, size) = match tag {
-            0x00..=0x7f => (Entry::Int(i64::from(tag)), 1),
-            0x80..=0xbf => {
-                let n = usize::from(tag & 0x3f);
-                (Entry::Str(b.get(pos + 1..pos + 1 + n)?), 1 + n)
-            }
-            I16 => {
-                let v = i16::from_le_bytes(b.get(pos + 1..pos + 3)?.try_into().ok()?);
-                (Entry::Int(i64::from(v)), 3)
-            }
-            I32 => {
-                let v = i32::from_le_bytes(b.get(pos + 1..pos + 5)?.try_into().ok()?);
-                (Entry::Int(i64::from(v)), 5)
-            }
-            I64 => {
-                let v = i64::from_le_bytes(b.get(pos + 1..pos + 9)?.try_into().ok()?);
-                (Entry::Int(v), 9)
-            }
-            F64 => {
-                let v = f64::from_le_bytes(b.get(pos + 1..pos + 9)?.try_into().ok()?);
-                (Entry::Float(v), 9)
-            }
-            STR_LONG => {
-                let n = u32::from_le_bytes(b.get(pos + 1..pos + 5)?.try_into().ok()?) as usize;
-                (Entry::Str(b.get(pos + 5..pos + 5 + n)?), 5 + n)
-            }
-            _ => return None,
-        };
-        Some((entry, pos + size + backlen_size(size)))
+        decode_at(&self.buf, pos)
     }
 
     /// The entry at `pos`.
