@@ -1,15 +1,18 @@
-//! A hash value in one machine word, so that a small hash costs one
-//! allocation beyond its key, as Redis's listpack does.
+//! Compact storage for hashes, where memory per field is what counts.
 //!
 //! A [`Value`](crate::db::Value) has 16 bytes with a tag byte of its own,
 //! so a hash fits there only as a single pointer. [`Repr`] is that
 //! pointer: to a [`Packed`] block (the listpack of a small hash, header
-//! and entries in one exactly sized allocation) or to a boxed
-//! [`Dict`]. Both are at least 4-byte aligned, so the pointer's low bit is
-//! free to say which; everything else about the tag stays in this file.
+//! and entries in one exactly sized allocation, so a small hash costs one
+//! allocation beyond its key, as in Redis) or to a boxed [`Dict`]. Both
+//! are at least 4-byte aligned, so the pointer's low bit is free to say
+//! which; everything else about the tag stays in this file.
+//!
+//! In the dict, each value is a [`Blob`]: short ones inline, longer ones
+//! in an allocation of exactly their length, with no header.
 
 use crate::db::dict::Dict;
-use crate::db::value::Str;
+use bytes::Bytes;
 use std::alloc::{self, Layout};
 use std::mem::ManuallyDrop;
 use std::ops::Range;
@@ -159,7 +162,7 @@ impl Clone for Packed {
 }
 
 /// A hash's storage behind one tagged pointer: low bit clear, a
-/// [`Packed`] block; set, a `Box<Dict<Str>>`.
+/// [`Packed`] block; set, a `Box<Dict<Blob>>`.
 pub struct Repr {
     ptr: NonNull<u8>,
 }
@@ -167,13 +170,13 @@ pub struct Repr {
 /// What a [`Repr`] holds, borrowed.
 pub enum Ref<'a> {
     Packed(&'a Packed),
-    Table(&'a Dict<Str>),
+    Table(&'a Dict<Blob>),
 }
 
 /// What a [`Repr`] holds, mutably borrowed.
 pub enum Mut<'a> {
     Packed(&'a mut Packed),
-    Table(&'a mut Dict<Str>),
+    Table(&'a mut Dict<Blob>),
 }
 
 const TABLE_BIT: usize = 1;
@@ -191,7 +194,7 @@ impl Repr {
         }
     }
 
-    pub fn table(d: Box<Dict<Str>>) -> Repr {
+    pub fn table(d: Box<Dict<Blob>>) -> Repr {
         let ptr = NonNull::from(Box::leak(d)).cast::<u8>();
         Repr {
             ptr: ptr.map_addr(|a| a | TABLE_BIT),
@@ -202,11 +205,11 @@ impl Repr {
         self.ptr.addr().get() & TABLE_BIT != 0
     }
 
-    fn table_ptr(&self) -> *mut Dict<Str> {
+    fn table_ptr(&self) -> *mut Dict<Blob> {
         self.ptr
             .as_ptr()
             .map_addr(|a| a & !TABLE_BIT)
-            .cast::<Dict<Str>>()
+            .cast::<Dict<Blob>>()
     }
 
     /// The field as a Packed: `Packed` is a transparent wrapper of a
@@ -258,14 +261,130 @@ impl Clone for Repr {
     }
 }
 
+/// Longest value a [`Blob`] keeps inline.
+pub const INLINE_CAP: usize = 14;
+
+/// A value in a hash's dict, 16 bytes: an integer, up to 14 bytes inline,
+/// an exact heap copy, or for a large value the request's own buffer
+/// (replies then send it without copying), as db::value::Str does for
+/// strings but without a header on the heap copy.
+#[derive(Clone)]
+pub enum Blob {
+    Int(i64),
+    Inline { len: u8, data: [u8; INLINE_CAP] },
+    Heap(Boxed),
+    Shared(Box<Bytes>),
+}
+
+/// Bytes on the heap with their length beside the pointer, packed to 12
+/// bytes so that a [`Blob`] holding them stays 16.
+#[repr(C, packed(4))]
+pub struct Boxed {
+    ptr: NonNull<u8>,
+    len: u32,
+}
+
+// SAFETY: Boxed owns its bytes exclusively, as the Box<[u8]> it was made
+// from did.
+unsafe impl Send for Boxed {}
+unsafe impl Sync for Boxed {}
+
+impl Boxed {
+    /// A copy of `bytes` (callers keep values of 4 GB and more shared).
+    fn new(bytes: &[u8]) -> Boxed {
+        let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+        let b: Box<[u8]> = Box::from(&bytes[..len as usize]);
+        let ptr = NonNull::from(Box::leak(b)).cast::<u8>();
+        Boxed { ptr, len }
+    }
+
+    pub fn as_slice(&self) -> &[u8] {
+        let (ptr, len) = (self.ptr, self.len);
+        // SAFETY: `ptr` and `len` come from a leaked Box<[u8]> we own.
+        unsafe { std::slice::from_raw_parts(ptr.as_ptr(), len as usize) }
+    }
+}
+
+impl Drop for Boxed {
+    fn drop(&mut self) {
+        let (ptr, len) = (self.ptr, self.len);
+        let slice = ptr::slice_from_raw_parts_mut(ptr.as_ptr(), len as usize);
+        // SAFETY: rebuilds the Box<[u8]> leaked in `new`, once.
+        drop(unsafe { Box::from_raw(slice) });
+    }
+}
+
+impl Clone for Boxed {
+    fn clone(&self) -> Boxed {
+        Boxed::new(self.as_slice())
+    }
+}
+
+impl Blob {
+    pub fn from_slice(bytes: &[u8]) -> Blob {
+        if bytes.len() <= INLINE_CAP {
+            let mut data = [0u8; INLINE_CAP];
+            data[..bytes.len()].copy_from_slice(bytes);
+            Blob::Inline {
+                len: bytes.len() as u8,
+                data,
+            }
+        } else if bytes.len() >= crate::db::value::SHARED_STR_MIN {
+            Blob::Shared(Box::new(Bytes::copy_from_slice(bytes)))
+        } else {
+            Blob::Heap(Boxed::new(bytes))
+        }
+    }
+
+    /// Stores a command argument: a large one keeps the request's buffer.
+    pub fn from_arg(arg: &Bytes) -> Blob {
+        if arg.len() >= crate::db::value::SHARED_STR_MIN {
+            Blob::Shared(Box::new(arg.clone()))
+        } else {
+            Blob::from_slice(arg)
+        }
+    }
+
+    /// The bytes; an integer is formatted into `buf`.
+    pub fn as_bytes<'a>(&'a self, buf: &'a mut [u8; 20]) -> &'a [u8] {
+        match self {
+            Blob::Int(n) => crate::util::fmt_i64(*n, buf),
+            Blob::Inline { len, data } => &data[..usize::from(*len)],
+            Blob::Heap(b) => b.as_slice(),
+            Blob::Shared(b) => b,
+        }
+    }
+
+    pub fn shared_bytes(&self) -> Option<&Bytes> {
+        match self {
+            Blob::Shared(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn one_word() {
+    fn compact_sizes() {
         assert_eq!(size_of::<Repr>(), 8);
         assert_eq!(size_of::<Option<Repr>>(), 8);
+        assert_eq!(size_of::<Blob>(), 16);
+    }
+
+    #[test]
+    fn blobs_round_trip() {
+        let mut buf = [0u8; 20];
+        for len in [0, 1, 14, 15, 100, 40_000] {
+            let bytes: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let b = Blob::from_slice(&bytes);
+            assert_eq!(b.clone().as_bytes(&mut buf), &bytes[..]);
+        }
+        assert!(matches!(Blob::from_slice(&[1; 15]), Blob::Heap(_)));
+        assert!(Blob::from_slice(&[1; 40_000]).shared_bytes().is_some());
+        assert_eq!(Blob::Int(-12).as_bytes(&mut buf), b"-12");
     }
 
     #[test]
@@ -294,14 +413,14 @@ mod tests {
             Ref::Table(_) => panic!("packed expected"),
         }
         let mut d = Dict::new();
-        d.insert(b"f", Str::Int(1));
+        d.insert(b"f", Blob::Int(1));
         r = Repr::table(Box::new(d));
         match r.get() {
             Ref::Table(d) => assert_eq!(d.len(), 1),
             Ref::Packed(_) => panic!("table expected"),
         }
         if let Mut::Table(d) = r.get_mut() {
-            d.insert(b"g", Str::Int(2));
+            d.insert(b"g", Blob::Int(2));
         }
         match r.clone().get() {
             Ref::Table(d) => assert_eq!(d.len(), 2),
