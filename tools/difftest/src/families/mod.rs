@@ -1,5 +1,6 @@
 //! One generator per command family.
 
+pub mod hashes;
 pub mod keys;
 pub mod server;
 pub mod strings;
@@ -13,4 +14,5 @@ pub const ALL: &[(&str, StepFn)] = &[
     ("strings", strings::step),
     ("keys", keys::step),
     ("server", server::step),
+    ("hashes", hashes::step),
 ];
