@@ -61,8 +61,8 @@ pub(in crate::commands) fn hscan(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     };
     let opts = Options::parse(&args[3..])?;
 
-    // Walk until about COUNT elements (fields and values each count) were
-    // gathered, giving up after ten times COUNT more buckets.
+    // Walk until COUNT fields were gathered (Redis 7.0 counts a field and
+    // its value as one here), giving up after ten times COUNT more buckets.
     let mut found: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
     let owned = |f: Item, v: Item| (f.to_vec(), v.to_vec());
     if hash.is_listpack() {
@@ -73,7 +73,7 @@ pub(in crate::commands) fn hscan(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             cursor = hash.scan(cursor, &mut |f, v| found.push(owned(f, v)));
             let more = iterations_left != 0;
             iterations_left = iterations_left.wrapping_sub(1);
-            if cursor == 0 || !more || (found.len() * 2) as u64 >= opts.count as u64 {
+            if cursor == 0 || !more || found.len() as u64 >= opts.count as u64 {
                 break;
             }
         }

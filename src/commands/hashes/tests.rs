@@ -288,3 +288,28 @@ fn hsetnx_sets_only_new_fields() {
     );
     h.check("hlen h", b":3\r\n");
 }
+
+/// HSCAN on a dict stops once COUNT fields were gathered: Redis 7.0
+/// replies about 100 fields (not 50 pairs' worth) to COUNT 100.
+#[test]
+fn hscan_count_counts_fields() {
+    let mut h = Session::new();
+    let mut args: Vec<Vec<u8>> = vec![b"hset".to_vec(), b"h".to_vec()];
+    for i in 0..1000 {
+        args.push(format!("f{i}").into_bytes());
+        args.push(b"v".to_vec());
+    }
+    let refs: Vec<&[u8]> = args.iter().map(|a| a.as_slice()).collect();
+    h.check_args(&refs, b":1000\r\n");
+    h.enc("h", "hashtable");
+    let reply = h.run("hscan h 0 count 100");
+    let text = String::from_utf8_lossy(&reply);
+    // The second array header gives fields and values together.
+    let items: usize = text
+        .split("\r\n")
+        .filter_map(|l| l.strip_prefix('*'))
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!((200..=260).contains(&items), "{items} items in {text:.80}");
+}
