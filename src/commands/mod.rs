@@ -15,6 +15,7 @@ mod command_docs;
 mod connection;
 mod debug;
 mod expire;
+mod hashes;
 mod info;
 mod key_specs;
 mod keys;
@@ -221,6 +222,7 @@ impl Engine {
             keys::COMMANDS,
             expire::COMMANDS,
             scan::COMMANDS,
+            hashes::COMMANDS,
             object::COMMANDS,
             connection::COMMANDS,
             server::COMMANDS,

@@ -260,6 +260,64 @@ impl<'a> From<Entry<'a>> for EntryInput<'a> {
     }
 }
 
+/// The entry at byte offset `pos` of listpack bytes `b` and the offset of
+/// the next one; `None` past the end. Also for types that keep listpack
+/// bytes in storage of their own (a small hash's single allocation).
+pub fn decode_at(b: &[u8], pos: usize) -> Option<(Entry<'_>, usize)> {
+    let tag = *b.get(pos)?;
+    let (entry, size) = match tag {
+        0x00..=0x7f => (Entry::Int(i64::from(tag)), 1),
+        0x80..=0xbf => {
+            let n = usize::from(tag & 0x3f);
+            (Entry::Str(b.get(pos + 1..pos + 1 + n)?), 1 + n)
+        }
+        I16 => {
+            let v = i16::from_le_bytes(b.get(pos + 1..pos + 3)?.try_into().ok()?);
+            (Entry::Int(i64::from(v)), 3)
+        }
+        I32 => {
+            let v = i32::from_le_bytes(b.get(pos + 1..pos + 5)?.try_into().ok()?);
+            (Entry::Int(i64::from(v)), 5)
+        }
+        I64 => {
+            let v = i64::from_le_bytes(b.get(pos + 1..pos + 9)?.try_into().ok()?);
+            (Entry::Int(v), 9)
+        }
+        F64 => {
+            let v = f64::from_le_bytes(b.get(pos + 1..pos + 9)?.try_into().ok()?);
+            (Entry::Float(v), 9)
+        }
+        STR_LONG => {
+            let n = u32::from_le_bytes(b.get(pos + 1..pos + 5)?.try_into().ok()?) as usize;
+            (Entry::Str(b.get(pos + 5..pos + 5 + n)?), 5 + n)
+        }
+        I24 => {
+            let b3 = b.get(pos + 1..pos + 4)?;
+            // Sign-extend by placing the three bytes high in an i32.
+            let v = i32::from_le_bytes([0, b3[0], b3[1], b3[2]]) >> 8;
+            (Entry::Int(i64::from(v)), 4)
+        }
+        0xd0..=0xdf => {
+            let n = (usize::from(tag & 0x0f) << 8) | usize::from(*b.get(pos + 1)?);
+            (Entry::Str(b.get(pos + 2..pos + 2 + n)?), 2 + n)
+        }
+        0xe0..=0xff => {
+            let u = (u16::from(tag & 0x1f) << 8) | u16::from(*b.get(pos + 1)?);
+            // Sign-extend the 13 bits.
+            let v = ((u << 3) as i16) >> 3;
+            (Entry::Int(i64::from(v)), 2)
+        }
+        _ => return None,
+    };
+    Some((entry, pos + size + backlen_size(size)))
+}
+
+/// Appends the full encoding of an entry (tag, payload, back-length) to
+/// `out`, for types that keep listpack bytes in storage of their own.
+pub fn encode_entry(value: EntryInput, out: &mut Vec<u8>) {
+    Encoded::new(value).append_to(out);
+}
+
 impl Listpack {
     pub fn new() -> Listpack {
         Listpack::default()
@@ -290,53 +348,7 @@ impl Listpack {
 
     /// The entry at byte offset `pos` and the offset of the next one.
     fn decode(&self, pos: usize) -> Option<(Entry<'_>, usize)> {
-        let b = &self.buf;
-        let tag = *b.get(pos)?;
-        let (entry, size) = match tag {
-            0x00..=0x7f => (Entry::Int(i64::from(tag)), 1),
-            0x80..=0xbf => {
-                let n = usize::from(tag & 0x3f);
-                (Entry::Str(b.get(pos + 1..pos + 1 + n)?), 1 + n)
-            }
-            I16 => {
-                let v = i16::from_le_bytes(b.get(pos + 1..pos + 3)?.try_into().ok()?);
-                (Entry::Int(i64::from(v)), 3)
-            }
-            I32 => {
-                let v = i32::from_le_bytes(b.get(pos + 1..pos + 5)?.try_into().ok()?);
-                (Entry::Int(i64::from(v)), 5)
-            }
-            I64 => {
-                let v = i64::from_le_bytes(b.get(pos + 1..pos + 9)?.try_into().ok()?);
-                (Entry::Int(v), 9)
-            }
-            F64 => {
-                let v = f64::from_le_bytes(b.get(pos + 1..pos + 9)?.try_into().ok()?);
-                (Entry::Float(v), 9)
-            }
-            STR_LONG => {
-                let n = u32::from_le_bytes(b.get(pos + 1..pos + 5)?.try_into().ok()?) as usize;
-                (Entry::Str(b.get(pos + 5..pos + 5 + n)?), 5 + n)
-            }
-            I24 => {
-                let b3 = b.get(pos + 1..pos + 4)?;
-                // Sign-extend by placing the three bytes high in an i32.
-                let v = i32::from_le_bytes([0, b3[0], b3[1], b3[2]]) >> 8;
-                (Entry::Int(i64::from(v)), 4)
-            }
-            0xd0..=0xdf => {
-                let n = (usize::from(tag & 0x0f) << 8) | usize::from(*b.get(pos + 1)?);
-                (Entry::Str(b.get(pos + 2..pos + 2 + n)?), 2 + n)
-            }
-            0xe0..=0xff => {
-                let u = (u16::from(tag & 0x1f) << 8) | u16::from(*b.get(pos + 1)?);
-                // Sign-extend the 13 bits.
-                let v = ((u << 3) as i16) >> 3;
-                (Entry::Int(i64::from(v)), 2)
-            }
-            _ => return None,
-        };
-        Some((entry, pos + size + backlen_size(size)))
+        decode_at(&self.buf, pos)
     }
 
     /// The entry at `pos`.

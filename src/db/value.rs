@@ -148,12 +148,13 @@ impl Str {
 }
 
 /// Every type of value a key can hold (streams join as they are
-/// implemented). Collections are boxed so a value stays 16 bytes.
+/// implemented). Collections are boxed so a value stays 16 bytes; a hash
+/// is one word of its own (db::hash), so a small one is one allocation.
 #[derive(Clone)]
 pub enum Value {
     Str(Str),
     List(Box<List>),
-    Hash(Box<Hash>),
+    Hash(Hash),
     Set(Box<Set>),
     ZSet(Box<ZSet>),
 }

@@ -20,6 +20,8 @@ pub fn agree(cmp: Cmp, a: &Reply, raw_a: &[u8], b: &Reply, raw_b: &[u8]) -> bool
         },
         Cmp::Shape => same_shape(a, b),
         Cmp::Subset => subset(a, raw_a, b, raw_b, &|_| false),
+        // Resolved by the caller, which knows the encoding.
+        Cmp::ExactIfCompact { .. } => raw_a == raw_b,
         Cmp::CommandEntries => match (a, b) {
             (Reply::Array(Some(x)), Reply::Array(Some(y))) => {
                 x.len() == y.len()
@@ -105,6 +107,46 @@ fn sorted_pairs(r: &Reply) -> Option<Vec<(Vec<u8>, Vec<u8>)>> {
         }
         _ => None,
     }
+}
+
+/// Whether a random pick `sample` (ferredis's reply) comes from
+/// `population` (ferredis's listing of the collection): each element, or
+/// each field/value pair when `pairs` (flat in RESP2, nested in RESP3), is
+/// in it, and at most once when `distinct`.
+pub fn sample_ok(sample: &Reply, population: &Reply, pairs: bool, distinct: bool) -> bool {
+    let Reply::Array(Some(pop)) = population else {
+        return false;
+    };
+    let chunk = if pairs { 2 } else { 1 };
+    let known: Vec<Vec<u8>> = pop.chunks(chunk).map(encoded_all).collect();
+    let picked: Vec<Vec<u8>> = match sample {
+        Reply::Bulk(None) | Reply::Other(b'_', _) => Vec::new(),
+        Reply::Bulk(Some(_)) => vec![encoded(sample)],
+        Reply::Array(Some(items)) if items.iter().all(|i| matches!(i, Reply::Array(Some(_)))) => {
+            items
+                .iter()
+                .map(|i| match i {
+                    Reply::Array(Some(pair)) => encoded_all(pair),
+                    other => encoded(other),
+                })
+                .collect()
+        }
+        Reply::Array(Some(items)) => items.chunks(chunk).map(encoded_all).collect(),
+        _ => return false,
+    };
+    if distinct {
+        let mut seen = picked.clone();
+        seen.sort();
+        seen.dedup();
+        if seen.len() != picked.len() {
+            return false;
+        }
+    }
+    picked.iter().all(|p| known.contains(p))
+}
+
+fn encoded_all(items: &[Reply]) -> Vec<u8> {
+    items.iter().flat_map(encoded).collect()
 }
 
 /// Same reply type; arrays of the same length (or both nil).

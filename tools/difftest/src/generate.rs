@@ -24,6 +24,14 @@ pub enum Cmp {
     /// COMMAND INFO entries: exact, except that the order of a
     /// container's subcommands is Redis's dict order, so it is not compared.
     CommandEntries,
+    /// Exact while the collection at argument `key_at` has a compact
+    /// encoding on Redis (listpack, intset: an order ferredis reproduces),
+    /// under `otherwise` once it is a hash table, whose order comes from
+    /// the hash function.
+    ExactIfCompact {
+        key_at: usize,
+        otherwise: &'static Cmp,
+    },
 }
 
 /// One generated step.
@@ -56,6 +64,16 @@ pub enum Step {
         key: Vec<u8>,
         pops: bool,
         unique: bool,
+    },
+    /// A random pick from a collection (HRANDFIELD and the like): the
+    /// replies must have the same shape, and every element ferredis picked
+    /// must be in what `population` lists (read on ferredis; fields and
+    /// values in pairs when `pairs`), each at most once when `distinct`.
+    Sample {
+        args: Vec<Vec<u8>>,
+        population: Vec<Vec<u8>>,
+        pairs: bool,
+        distinct: bool,
     },
 }
 
@@ -92,7 +110,8 @@ impl Step {
             Step::One { args, .. }
             | Step::ScanAll { args, .. }
             | Step::SetReply { args, .. }
-            | Step::RandomMembers { args, .. } => args,
+            | Step::RandomMembers { args, .. }
+            | Step::Sample { args, .. } => args,
         }
     }
 

@@ -218,6 +218,10 @@ fn reset(pair: &mut Pair) {
             b"notice",
             b"save",
             b"",
+            b"hash-max-listpack-entries",
+            b"512",
+            b"hash-max-listpack-value",
+            b"64",
         ]),
         args(&[b"SELECT", b"0"]),
         args(&[b"CONFIG", b"SET", b"set-max-intset-entries", b"512"]),
@@ -404,6 +408,7 @@ fn run_family(
         match &step {
             Step::One { args, cmp } => {
                 let ((ra, raw_a), (rb, raw_b)) = pair.both(args);
+                let cmp = &resolve(&mut pair, args, *cmp);
                 let ok = match cmp {
                     // Entries of commands the allowlist excuses may differ.
                     Cmp::Subset => compare::subset(&ra, &raw_a, &rb, &raw_b, &|name| {
@@ -448,6 +453,35 @@ fn run_family(
             } => {
                 let out = set_checks::random_members(&mut pair, args, key, *pops, *unique);
                 record_outcome(report, &cmd_name, allowed, seed, i, args, &out);
+            }
+            Step::Sample {
+                args,
+                population,
+                pairs,
+                distinct,
+            } => {
+                let ((ra, raw_a), (rb, raw_b)) = pair.both(args);
+                // Both servers list the collection, so their statistics
+                // stay alike; ferredis's listing is the population.
+                let (_, (pop, _)) = pair.both(population);
+                let ok = if ra.is_error() || rb.is_error() {
+                    raw_a == raw_b
+                } else {
+                    compare::same_shape(&ra, &rb)
+                        && compare::sample_ok(&rb, &pop, *pairs, *distinct)
+                };
+                report.record(&cmd_name, ok, allowed, || {
+                    format!(
+                        "seed {seed} #{i}: {}\n      redis:    {}\n      ferredis: {}\n      population: {}",
+                        args.iter()
+                            .map(|a| resp::show_bytes(a, 60))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        ra.show(),
+                        rb.show(),
+                        pop.show()
+                    )
+                });
             }
             Step::ScanAll { args, cursor_at } => {
                 let a = scan_all(&mut pair.redis, args, *cursor_at);
@@ -509,6 +543,23 @@ fn record_outcome(
             out.ferredis.show()
         )
     });
+}
+
+/// The comparison rule for a reply just received: ExactIfCompact asks
+/// both servers for the key's encoding (so their statistics stay alike)
+/// and goes by Redis's.
+fn resolve(pair: &mut Pair, args: &[Vec<u8>], cmp: Cmp) -> Cmp {
+    let Cmp::ExactIfCompact { key_at, otherwise } = cmp else {
+        return cmp;
+    };
+    let Some(key) = args.get(key_at) else {
+        return Cmp::Exact;
+    };
+    let ((encoding, _), _) = pair.both(&[b"OBJECT".to_vec(), b"ENCODING".to_vec(), key.clone()]);
+    match encoding {
+        Reply::Bulk(Some(e)) if e == b"hashtable" => *otherwise,
+        _ => Cmp::Exact,
+    }
 }
 
 /// Sends each protocol edge case to both servers on fresh connections.

@@ -1,5 +1,6 @@
 //! One generator per command family.
 
+pub mod hashes;
 pub mod keys;
 pub mod lists;
 pub mod server;
@@ -17,4 +18,5 @@ pub const ALL: &[(&str, StepFn)] = &[
     ("server", server::step),
     ("lists", lists::step),
     ("sets", sets::step),
+    ("hashes", hashes::step),
 ];
