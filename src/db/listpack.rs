@@ -323,6 +323,21 @@ impl Listpack {
         self.len += 1;
     }
 
+    /// Inserts two entries, one after the other, before `pos` (a sorted
+    /// set's member and score) with a single move of what follows.
+    pub fn insert_pair_at<'a, 'b>(
+        &mut self,
+        pos: usize,
+        first: impl Into<EntryInput<'a>>,
+        second: impl Into<EntryInput<'b>>,
+    ) {
+        let mut e = entry_bytes(first.into());
+        e.extend_from_slice(&entry_bytes(second.into()));
+        let pos = pos.min(self.buf.len());
+        self.buf.splice(pos..pos, e);
+        self.len += 2;
+    }
+
     /// Removes the entry at `pos`; returns the offset of what followed it
     /// (which now sits at `pos`), if anything.
     pub fn remove_at(&mut self, pos: usize) -> Option<usize> {
