@@ -26,6 +26,7 @@ mod strings;
 pub mod table;
 #[cfg(test)]
 mod testkit;
+mod zsets;
 
 pub use client::{ClientState, Clients, ConnInfo, NoClients};
 
@@ -215,6 +216,7 @@ impl Engine {
             cmd_client::COMMANDS,
             cmd_config::COMMANDS,
             cmd_command::COMMANDS,
+            zsets::COMMANDS,
         ]);
         let memory_startup = stats::used_memory();
         let mut engine = Engine {
