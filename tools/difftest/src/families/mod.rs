@@ -3,6 +3,7 @@
 pub mod keys;
 pub mod server;
 pub mod strings;
+pub mod zsets;
 
 use crate::generate::{Gen, Step};
 
@@ -13,4 +14,5 @@ pub const ALL: &[(&str, StepFn)] = &[
     ("strings", strings::step),
     ("keys", keys::step),
     ("server", server::step),
+    ("zsets", zsets::step),
 ];
