@@ -106,3 +106,25 @@ int ferredis_timeout_ms(const char *s, size_t len, long long *ms) {
     *ms = (long long)(v * 1000.0);
     return 0;
 }
+
+/*
+ * strtod over the C string an argument holds (up to its first NUL): stores
+ * the value and whether strtod reported ERANGE, and returns how many bytes
+ * it consumed (-1 if no memory), so callers can apply Redis's own rules
+ * (string2d for scores, zslParseRange for range bounds).
+ */
+long ferredis_strtod_prefix(const char *s, size_t len, double *out, int *erange) {
+    char small[128];
+    char *buf = len < sizeof(small) ? small : malloc(len + 1);
+    char *end;
+    long consumed;
+    if (buf == NULL) return -1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    errno = 0;
+    *out = strtod(buf, &end);
+    *erange = errno == ERANGE;
+    consumed = (long)(end - buf);
+    if (buf != small) free(buf);
+    return consumed;
+}

@@ -33,6 +33,7 @@ pub mod table;
 #[cfg(test)]
 mod testkit;
 mod tx;
+mod zsets;
 
 pub use client::{ClientState, Clients, ConnInfo, NoClients};
 
@@ -231,6 +232,7 @@ impl Engine {
             cmd_command::COMMANDS,
             tx::COMMANDS,
             pubsub::COMMANDS,
+            zsets::COMMANDS,
         ]);
         let memory_startup = stats::used_memory();
         let mut engine = Engine {

@@ -469,6 +469,23 @@ impl Listpack {
         }
     }
 
+    /// Inserts two entries, one after the other, before `pos` (a sorted
+    /// set's member and score) with a single move of what follows.
+    pub fn insert_pair_at<'a, 'b>(
+        &mut self,
+        pos: usize,
+        first: impl Into<EntryInput<'a>>,
+        second: impl Into<EntryInput<'b>>,
+    ) {
+        let (a, b) = (Encoded::new(first.into()), Encoded::new(second.into()));
+        let pos = pos.min(self.buf.len());
+        let (na, nb) = (a.total(), b.total());
+        self.resize_range(pos, pos, na + nb);
+        a.write(&mut self.buf[pos..pos + na]);
+        b.write(&mut self.buf[pos + na..pos + na + nb]);
+        self.len += 2;
+    }
+
     /// Removes the entry at `pos`; returns the offset of what followed it
     /// (which now sits at `pos`), if anything.
     pub fn remove_at(&mut self, pos: usize) -> Option<usize> {

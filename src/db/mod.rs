@@ -164,6 +164,14 @@ impl Db {
             return None;
         }
         self.dict.get_mut_hashed(hash, key)
+}
+
+    /// Looks a key up through a shared borrow: no expiry, no statistics,
+    /// no clock. For commands that hold several values at once (ZUNION's
+    /// inputs) after looking each one up with [`Db::get`], which already
+    /// applied lazy expiry and counted the access.
+    pub fn get_ref(&self, key: &[u8]) -> Option<&Object> {
+        self.dict.get(key)
     }
 
     fn lookup(&mut self, key: &[u8], now_ms: i64) -> Option<&mut Object> {

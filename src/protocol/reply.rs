@@ -190,16 +190,30 @@ impl ReplyBuffer {
 
     /// A double, formatted as Redis's addReplyDouble (`%.17g`, `inf`).
     pub fn double(&mut self, d: f64) {
+        // %.17g prints an integral double below 2^53 as its plain integer
+        // digits (-0 aside), so most scores skip printf and the String.
+        if d.fract() == 0.0
+            && d.abs() < 9_007_199_254_740_992.0
+            && !(d == 0.0 && d.is_sign_negative())
+        {
+            let mut buf = [0u8; 20];
+            let digits = crate::util::fmt_i64(d as i64, &mut buf);
+            return self.double_text(digits);
+        }
         let text = if d.is_infinite() {
             if d > 0.0 { "inf".into() } else { "-inf".into() }
         } else {
             crate::util::float::fmt_f64(c"%.17g", d)
         };
+        self.double_text(text.as_bytes());
+    }
+
+    fn double_text(&mut self, text: &[u8]) {
         match self.proto {
-            Protocol::Resp2 => self.bulk(text.as_bytes()),
+            Protocol::Resp2 => self.bulk(text),
             Protocol::Resp3 => {
                 self.raw(b",");
-                self.raw(text.as_bytes());
+                self.raw(text);
                 self.raw(b"\r\n");
             }
         }
@@ -369,6 +383,38 @@ mod tests {
         r.double(1.5);
         r.bool(true);
         assert_eq!(r.pending_to_vec(), b"_\r\n%2\r\n,1.5\r\n#t\r\n");
+    }
+
+    /// The integral fast path prints what %.17g prints.
+    #[test]
+    fn doubles_match_printf() {
+        let cases = [
+            0.0,
+            -0.0,
+            1.0,
+            -7.0,
+            1e15,
+            1e16,
+            9_007_199_254_740_991.0,
+            9_007_199_254_740_992.0,
+            -9_007_199_254_740_993.0,
+            1e17,
+            2.5,
+            f64::INFINITY,
+        ];
+        for d in cases {
+            let mut r = ReplyBuffer {
+                proto: Protocol::Resp3,
+                ..Default::default()
+            };
+            r.double(d);
+            let want = if d.is_infinite() {
+                "inf".to_string()
+            } else {
+                crate::util::float::fmt_f64(c"%.17g", d)
+            };
+            assert_eq!(r.pending_to_vec(), format!(",{want}\r\n").into_bytes());
+        }
     }
 
     /// A writer that takes at most `step` bytes per call.

@@ -15,6 +15,12 @@ unsafe extern "C" {
     ) -> std::ffi::c_long;
     fn ferredis_strtod(s: *const c_char, len: usize, out: *mut f64) -> i32;
     fn ferredis_timeout_ms(s: *const c_char, len: usize, ms: *mut std::ffi::c_longlong) -> i32;
+    fn ferredis_strtod_prefix(
+        s: *const c_char,
+        len: usize,
+        out: *mut f64,
+        erange: *mut i32,
+    ) -> std::ffi::c_long;
     fn ferredis_fmt_double(
         fmt: *const c_char,
         v: f64,
@@ -84,6 +90,33 @@ pub fn timeout_ms(s: &[u8]) -> Option<i64> {
     (ok == 0).then_some(ms)
 }
 
+/// What C's strtod made of the C string an argument holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StrtodPrefix {
+    pub value: f64,
+    /// Bytes consumed; strtod stops at the first byte it cannot use, and
+    /// at a NUL, as the C string ends there.
+    pub consumed: usize,
+    /// strtod set errno to ERANGE (overflow or underflow).
+    pub erange: bool,
+}
+
+/// Runs strtod on `s` (read as a C string, so up to its first NUL) and
+/// reports how far it got, for callers whose rules differ from
+/// [`parse_f64`]'s whole-string parse (Redis's score range bounds accept
+/// leading spaces and an empty string). `None` only if out of memory.
+pub fn strtod_prefix(s: &[u8]) -> Option<StrtodPrefix> {
+    let mut value = 0f64;
+    let mut erange = 0i32;
+    // SAFETY: `s` is read for `s.len()` bytes; both out pointers are valid.
+    let n = unsafe { ferredis_strtod_prefix(s.as_ptr().cast(), s.len(), &mut value, &mut erange) };
+    Some(StrtodPrefix {
+        value,
+        consumed: usize::try_from(n).ok()?,
+        erange: erange != 0,
+    })
+}
+
 /// Formats `v` with a printf format taking one double, e.g. `c"%.17g"`.
 pub fn fmt_f64(fmt: &std::ffi::CStr, v: f64) -> String {
     let mut out = [0u8; 512];
@@ -132,5 +165,16 @@ mod tests {
         assert_eq!(parse_f64(b""), None);
         assert_eq!(parse_f64(b"1\0"), None);
         assert_eq!(fmt_f64(c"%.17g", 0.1), "0.10000000000000001");
+    }
+
+    #[test]
+    fn strtod_prefix_reports_progress() {
+        let p = strtod_prefix(b" 1.5x").unwrap();
+        assert_eq!((p.value, p.consumed, p.erange), (1.5, 4, false));
+        assert_eq!(strtod_prefix(b"").unwrap().consumed, 0);
+        assert_eq!(strtod_prefix(b"2\0junk").unwrap().consumed, 1);
+        assert!(strtod_prefix(b"1e400").unwrap().erange);
+        let long = [b"1".as_slice(), &[b'0'; 300]].concat();
+        assert_eq!(strtod_prefix(&long).unwrap().consumed, 301);
     }
 }

@@ -6,6 +6,7 @@ pub mod lists;
 pub mod server;
 pub mod sets;
 pub mod strings;
+pub mod zsets;
 
 use crate::generate::{Gen, Step};
 
@@ -19,4 +20,5 @@ pub const ALL: &[(&str, StepFn)] = &[
     ("lists", lists::step),
     ("sets", sets::step),
     ("hashes", hashes::step),
+    ("zsets", zsets::step),
 ];
