@@ -62,6 +62,7 @@ fn main() -> ExitCode {
         );
     }
     let pidfile = config.pidfile.clone();
+    ferredis::util::collate::init_collation();
     let engine = Engine::new(config);
     let mut server = match Server::new(engine) {
         Ok(s) => s,

@@ -27,6 +27,7 @@ pub mod pubsub;
 mod scan;
 mod server;
 mod sets;
+mod sort;
 pub mod stats;
 mod strings;
 pub mod table;
@@ -224,6 +225,7 @@ impl Engine {
             expire::COMMANDS,
             scan::COMMANDS,
             hashes::COMMANDS,
+            sort::COMMANDS,
             object::COMMANDS,
             connection::COMMANDS,
             server::COMMANDS,

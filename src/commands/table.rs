@@ -235,6 +235,19 @@ impl KeySpec {
     }
 }
 
+impl KeySpec {
+    /// Keys the specs cannot locate (SORT's BY/GET patterns and STORE),
+    /// with Redis's note saying why.
+    pub const fn unknown(flags: &'static [&'static str], notes: &'static str) -> KeySpec {
+        KeySpec {
+            notes: Some(notes),
+            flags,
+            begin: BeginSearch::Unknown,
+            find: FindKeys::Unknown,
+        }
+    }
+}
+
 /// The command groups COMMAND DOCS reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {

@@ -164,7 +164,7 @@ impl Db {
             return None;
         }
         self.dict.get_mut_hashed(hash, key)
-}
+    }
 
     /// Looks a key up through a shared borrow: no expiry, no statistics,
     /// no clock. For commands that hold several values at once (ZUNION's

@@ -153,8 +153,9 @@ impl ZSet {
         }
     }
 
-    /// Converts a listpack to the big encoding (one way).
-    fn convert(&mut self) {
+    /// Converts a listpack to the big encoding (one way). SORT does this
+    /// to any sorted set it reads, as Redis's does.
+    pub fn convert(&mut self) {
         if let ZSet::Listpack(lp) = self {
             let index = Index::from_sorted(small::iter(lp).map(|(m, s)| (m.to_vec(), s)));
             *self = ZSet::Skiplist(Box::new(index));
