@@ -221,3 +221,80 @@ fn encoding_conversion() {
     h.check("ZRANGE w 0 -1 WITHSCORES", b"*8\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n");
     h.check("ZRANGE x 0 -1", b"*1\r\n$6\r\nabcdef\r\n");
 }
+
+/// What each write adds to the dirty counter (read off INFO persistence's
+/// rdb_changes_since_last_save): changed elements, one per STORE.
+#[test]
+fn dirty_counts() {
+    let mut h = Session::new();
+    h.check("ZADD z 1 a 2 b 3 c", b":3\r\n");
+    h.dirty(3);
+    h.check("ZADD z 1 a 5 b 9 d", b":1\r\n");
+    h.dirty(2);
+    h.check("ZADD z NX 1 a 2 e", b":1\r\n");
+    h.dirty(1);
+    h.check("ZADD z XX CH 7 a 7 nope", b":1\r\n");
+    h.dirty(1);
+    h.check("ZADD z INCR 1 a", b"$1\r\n8\r\n");
+    h.dirty(1);
+    h.check("ZADD z GT 0 a", b":0\r\n");
+    h.dirty(0);
+    h.check("ZINCRBY z 0 a", b"$1\r\n8\r\n");
+    h.dirty(0);
+    h.check("ZINCRBY z 1 q", b"$1\r\n1\r\n");
+    h.dirty(1);
+    h.check("ZREM z a nope b", b":2\r\n");
+    h.dirty(2);
+    h.check("ZREM z nope", b":0\r\n");
+    h.dirty(0);
+    h.check(
+        "ZPOPMIN z 2",
+        b"*4\r\n$1\r\nq\r\n$1\r\n1\r\n$1\r\ne\r\n$1\r\n2\r\n",
+    );
+    h.dirty(2);
+    h.check("ZPOPMIN z 0", b"*0\r\n");
+    h.dirty(0);
+    h.check("ZPOPMAX nokey", b"*0\r\n");
+    h.dirty(0);
+    h.check(
+        "ZMPOP 1 z MAX COUNT 10",
+        b"*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nd\r\n$1\r\n9\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n",
+    );
+    h.dirty(2);
+    h.check("ZADD z 1 a 2 b 3 c 4 d 0 x 0 y", b":6\r\n");
+    h.dirty(6);
+    h.check("ZREMRANGEBYRANK z 0 1", b":2\r\n");
+    h.dirty(2);
+    h.check("ZREMRANGEBYRANK z 10 20", b":0\r\n");
+    h.dirty(0);
+    h.check("ZREMRANGEBYSCORE z 3 3", b":1\r\n");
+    h.dirty(1);
+    h.check("ZREMRANGEBYLEX z - +", b":3\r\n");
+    h.dirty(3);
+    h.check("ZADD z 1 a 2 b 3 c", b":3\r\n");
+    h.dirty(3);
+    h.check("ZADD w 5 b 6 x", b":2\r\n");
+    h.dirty(2);
+    h.check("ZUNIONSTORE d 2 z w", b":4\r\n");
+    h.dirty(1);
+    h.check("ZINTERSTORE d 2 z w", b":1\r\n");
+    h.dirty(1);
+    h.check("ZINTERSTORE d 2 z nokey", b":0\r\n");
+    h.dirty(1);
+    h.check("ZINTERSTORE d 2 z nokey", b":0\r\n");
+    h.dirty(0);
+    h.check("ZDIFFSTORE d 2 z w", b":2\r\n");
+    h.dirty(1);
+    h.check("ZRANGESTORE d2 z 0 -1", b":3\r\n");
+    h.dirty(1);
+    h.check("ZRANGESTORE d2 z 5 10", b":0\r\n");
+    h.dirty(1);
+    h.check("ZRANGESTORE d2 nokey 0 -1", b":0\r\n");
+    h.dirty(0);
+    h.check("ZADD z 1 a", b":0\r\n");
+    h.dirty(0);
+    h.check("ZADD z CH 1 a", b":0\r\n");
+    h.dirty(0);
+    h.check("ZREMRANGEBYSCORE nokey 0 1", b":0\r\n");
+    h.dirty(0);
+}
