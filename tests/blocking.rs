@@ -145,8 +145,8 @@ fn blocking_commands_inside_multi_answer_at_once() {
     let server = Server::start(&[]);
     let mut c = server.conn();
     c.roundtrip(
-        b"MULTI\r\nBLPOP l 0\r\nBLMOVE l d LEFT LEFT 0\r\nBRPOPLPUSH l d 0\r\nBLMPOP 0 1 l LEFT\r\nEXEC\r\n",
-        b"+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*4\r\n*-1\r\n$-1\r\n$-1\r\n*-1\r\n",
+        b"MULTI\r\nBLPOP l 0\r\nBLMOVE l d LEFT LEFT 0\r\nBRPOPLPUSH l d 0\r\nBLMPOP 0 1 l LEFT\r\nBZPOPMIN z 0\r\nBZMPOP 0 1 z MAX\r\nEXEC\r\n",
+        b"+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*6\r\n*-1\r\n$-1\r\n$-1\r\n*-1\r\n*-1\r\n*-1\r\n",
     );
 }
 
@@ -216,4 +216,40 @@ fn swapdb_serves_clients_waiting_on_keys_the_swap_brings() {
     ctl.roundtrip(b"SELECT 1\r\nRPUSH k v\r\n", b"+OK\r\n:1\r\n");
     ctl.roundtrip(b"SWAPDB 0 1\r\n", b"+OK\r\n");
     waiter.expect(b"*2\r\n$1\r\nk\r\n$1\r\nv\r\n");
+}
+
+#[test]
+fn sorted_set_waiters_are_served_in_order_by_any_write_that_creates_the_key() {
+    let server = Server::start(&[]);
+    let mut ctl = server.conn();
+    let mut min = blocked_client(&server, &mut ctl, 0, &[b"BZPOPMIN", b"za", b"zb", b"0"]);
+    let mut max = blocked_client(&server, &mut ctl, 1, &[b"BZPOPMAX", b"zb", b"0"]);
+    let mut many = blocked_client(
+        &server,
+        &mut ctl,
+        2,
+        &[b"BZMPOP", b"0", b"1", b"zb", b"MIN", b"COUNT", b"10"],
+    );
+    ctl.roundtrip(b"ZADD zb 1 a 2 b 3 c\r\n", b":3\r\n");
+    min.expect(b"*3\r\n$2\r\nzb\r\n$1\r\na\r\n$1\r\n1\r\n");
+    max.expect(b"*3\r\n$2\r\nzb\r\n$1\r\nc\r\n$1\r\n3\r\n");
+    many.expect(b"*2\r\n$2\r\nzb\r\n*1\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n");
+    // A store command creating the key wakes a waiter too.
+    let mut stored = blocked_client(&server, &mut ctl, 0, &[b"BZPOPMIN", b"dst", b"0"]);
+    ctl.roundtrip(
+        b"ZADD src 5 m\r\nZUNIONSTORE dst 1 src\r\n",
+        b":1\r\n:1\r\n",
+    );
+    stored.expect(b"*3\r\n$3\r\ndst\r\n$1\r\nm\r\n$1\r\n5\r\n");
+    // A list waiter is not served by a sorted set under its key.
+    let mut lister = blocked_client(&server, &mut ctl, 0, &[b"BLPOP", b"mixed", b"0"]);
+    ctl.roundtrip(b"ZADD mixed 1 x\r\n", b":1\r\n");
+    assert!(
+        lister
+            .read_quiet(Duration::from_millis(100))
+            .bytes
+            .is_empty()
+    );
+    ctl.roundtrip(b"DEL mixed\r\nRPUSH mixed y\r\n", b":1\r\n:1\r\n");
+    lister.expect(b"*2\r\n$5\r\nmixed\r\n$1\r\ny\r\n");
 }

@@ -198,6 +198,23 @@ impl Ctx<'_> {
         }
     }
 
+    /// Blocks as [`block`](Self::block) does, or, inside a transaction,
+    /// answers with the null array at once (what most blocking commands
+    /// reply on timeout).
+    pub fn block_or_null(
+        &mut self,
+        kind: BlockKind,
+        keys: &[Bytes],
+        deadline: Option<i64>,
+        args: &[Bytes],
+    ) {
+        if self.may_block() {
+            self.block(kind, keys, deadline, args);
+        } else {
+            self.reply.null_array();
+        }
+    }
+
     /// Tells blocked clients that `key` (in the selected database) got data.
     pub fn signal_ready(&mut self, key: &[u8]) {
         let db = self.client.db;

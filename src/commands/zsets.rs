@@ -11,6 +11,7 @@
 //! - [`scan`]: ZSCAN (the one-call reply of the small encoding).
 
 mod add;
+mod blocking;
 pub(crate) mod pop;
 mod range;
 mod scan;
@@ -59,6 +60,13 @@ const RO: &[KeySpec] = &[key1(&["RO"])];
 const RO_ACCESS: &[KeySpec] = &[key1(&["RO", "access"])];
 const RW_DELETE: &[KeySpec] = &[key1(&["RW", "delete"])];
 const RW_ACCESS_DELETE: &[KeySpec] = &[key1(&["RW", "access", "delete"])];
+/// BZPOPMIN and BZPOPMAX: every argument but the last (the timeout).
+const KEYS_THEN_TIMEOUT: &[KeySpec] = &[KeySpec::range(&["RW", "access", "delete"], 1, -2, 1)];
+const BLOCKING_FAST: u32 = flag::WRITE | flag::NOSCRIPT | flag::BLOCKING | flag::FAST;
+const TIMEOUT_DOUBLE: &[(&str, &str)] = &[(
+    "6.0.0",
+    "`timeout` is interpreted as a double instead of an integer.",
+)];
 const NUMKEYS_RO: &[KeySpec] = &[keynum(&["RO", "access"], 1)];
 const STORE_NUMKEYS: &[KeySpec] = &[key1(&["OW", "update"]), keynum(&["RO", "access"], 2)];
 
@@ -310,8 +318,40 @@ pub static COMMANDS: &[Command] = &[
         .doc(
             SS,
             "7.0.0",
-            "O(K)+O(M*log(N)) with K the keys given, N the size of the sorted set and M the members popped.",
+            "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
             "Pops the lowest or highest scoring members of the first non-empty sorted set among several keys.",
+        ),
+    Command::new("bzpopmin", -3, blocking::bzpopmin)
+        .flags(BLOCKING_FAST)
+        .acl(WRITE_FAST | acl::BLOCKING)
+        .keys(1, -2, 1, KEYS_THEN_TIMEOUT)
+        .history(TIMEOUT_DOUBLE)
+        .doc(
+            SS,
+            "5.0.0",
+            "O(log(N)) with N being the number of elements in the sorted set.",
+            "Pops the lowest scoring member of the first non-empty sorted set, waiting for one if there is none.",
+        ),
+    Command::new("bzpopmax", -3, blocking::bzpopmax)
+        .flags(BLOCKING_FAST)
+        .acl(WRITE_FAST | acl::BLOCKING)
+        .keys(1, -2, 1, KEYS_THEN_TIMEOUT)
+        .history(TIMEOUT_DOUBLE)
+        .doc(
+            SS,
+            "5.0.0",
+            "O(log(N)) with N being the number of elements in the sorted set.",
+            "Pops the highest scoring member of the first non-empty sorted set, waiting for one if there is none.",
+        ),
+    Command::new("bzmpop", -5, blocking::bzmpop)
+        .flags(flag::WRITE | flag::BLOCKING)
+        .acl(WRITE_SLOW | acl::BLOCKING)
+        .keys(0, 0, 0, &[keynum(&["RW", "access", "delete"], 2)])
+        .doc(
+            SS,
+            "7.0.0",
+            "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+            "Pops the lowest or highest scoring members of the first non-empty sorted set among several keys, waiting for one if all are empty.",
         ),
     Command::new("zrandmember", -2, pop::zrandmember)
         .flags(flag::READONLY)
@@ -458,12 +498,6 @@ pub fn limits(ctx: &Ctx) -> Limits {
     }
 }
 
-/// Every write that can give a key a sorted set with new members ends
-/// here (ZADD, ZINCRBY, ZRANGESTORE, ZUNIONSTORE, ZINTERSTORE,
-/// ZDIFFSTORE): Redis's signalKeyAsReady, where the blocking commands
-/// (BZPOPMIN, BZPOPMAX, BZMPOP) hook in to wake their clients.
-pub fn key_ready(_ctx: &mut Ctx, _key: &[u8]) {}
-
 /// Puts a computed result under `dst` (ZRANGESTORE, Z*STORE): the whole
 /// key is replaced and loses its TTL; an empty result deletes it instead.
 /// Replies with the result's size.
@@ -481,7 +515,6 @@ pub fn store_result(ctx: &mut Ctx, dst: &[u8], zset: ZSet) {
     ctx.db().set_live(dst, obj, false, now);
     ctx.reply.int(len as i64);
     ctx.dirty(1);
-    key_ready(ctx, dst);
 }
 
 /// A member as a bulk string (integers stored compactly go out as text).

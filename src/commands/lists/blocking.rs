@@ -41,11 +41,7 @@ fn bpop(ctx: &mut Ctx, args: &[Bytes], end: End) -> CmdResult {
             return Ok(());
         }
     }
-    if ctx.may_block() {
-        ctx.block(BlockKind::List, keys, deadline, args);
-    } else {
-        ctx.reply.null_array();
-    }
+    ctx.block_or_null(BlockKind::List, keys, deadline, args);
     Ok(())
 }
 
@@ -89,10 +85,6 @@ pub(super) fn blmpop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     if pop_first(ctx, keys_to_try(keys, woken.as_ref()), end, count)? {
         return Ok(());
     }
-    if ctx.may_block() {
-        ctx.block(BlockKind::List, keys, deadline, args);
-    } else {
-        ctx.reply.null_array();
-    }
+    ctx.block_or_null(BlockKind::List, keys, deadline, args);
     Ok(())
 }

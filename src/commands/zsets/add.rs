@@ -1,7 +1,7 @@
 //! Single members: ZADD and ZINCRBY (Redis's zaddGenericCommand), ZREM,
 //! ZCARD, ZSCORE, ZMSCORE, ZRANK, ZREVRANK.
 
-use super::{as_zset, delete_if_empty, key_ready, limits, read_zset, write_zset};
+use super::{as_zset, delete_if_empty, limits, read_zset, write_zset};
 use crate::commands::{CmdError, CmdResult, Ctx, is};
 use crate::db::zset::{AddFlags, AddOutcome, ZSet, parse_score};
 use crate::db::{Object, Value};
@@ -100,9 +100,6 @@ fn add_generic(ctx: &mut Ctx, args: &[Bytes], mut flags: AddFlags) -> CmdResult 
         }
     }
     ctx.dirty(added + updated);
-    if added + updated > 0 {
-        key_ready(ctx, key);
-    }
     let reply = &mut *ctx.reply;
     if flags.incr {
         match last {

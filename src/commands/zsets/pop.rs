@@ -109,6 +109,13 @@ fn pop_min_max(ctx: &mut Ctx, args: &[Bytes], max: bool) -> CmdResult {
 
 /// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
 pub(super) fn zmpop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let (keys, max, count) = parse_zmpop(args)?;
+    generic_pop(ctx, keys, max, true, Some(count), true, true)
+}
+
+/// ZMPOP's arguments from `numkeys` on (`args[1]`), checked in Redis's
+/// order: the keys, MIN or MAX, then COUNT (1 when absent).
+pub(super) fn parse_zmpop(args: &[Bytes]) -> Result<(&[Bytes], bool, u64), CmdError> {
     let numkeys = parse_i64(&args[1])
         .filter(|&n| n >= 1)
         .ok_or(CmdError::text("ERR numkeys should be greater than 0"))?;
@@ -136,15 +143,7 @@ pub(super) fn zmpop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             _ => return Err(CmdError::SYNTAX),
         }
     }
-    generic_pop(
-        ctx,
-        &args[2..where_at],
-        max,
-        true,
-        Some(count.unwrap_or(1)),
-        true,
-        true,
-    )
+    Ok((&args[2..where_at], max, count.unwrap_or(1)))
 }
 
 /// ZRANDMEMBER key [count [WITHSCORES]]

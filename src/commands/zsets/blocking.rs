@@ -1,0 +1,64 @@
+//! The blocking pops: BZPOPMIN, BZPOPMAX and BZMPOP. Each pops as its
+//! non-blocking twin does when one of its keys holds a sorted set, and
+//! otherwise blocks the client (commands/blocking.rs) until a write
+//! creates one; inside MULTI it answers at once with the null array, as a
+//! timeout would.
+
+use super::pop::{generic_pop, parse_zmpop};
+use crate::commands::blocking::{BlockKind, keys_to_try, parse_timeout};
+use crate::commands::{CmdError, CmdResult, Ctx};
+use crate::db::Value;
+use bytes::Bytes;
+
+pub(super) fn bzpopmin(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    bzpop(ctx, args, false)
+}
+
+pub(super) fn bzpopmax(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    bzpop(ctx, args, true)
+}
+
+/// BZPOP(MIN|MAX) key [key ...] timeout: `[key, member, score]` from the
+/// first key holding a sorted set.
+fn bzpop(ctx: &mut Ctx, args: &[Bytes], max: bool) -> CmdResult {
+    let Some((timeout, rest)) = args.split_last() else {
+        return Ok(());
+    };
+    let keys = &rest[1..];
+    let deadline = parse_timeout(timeout, ctx.now_ms)?;
+    let woken = ctx.client.woken_by.take();
+    if let Some(key) = first_zset(ctx, keys_to_try(keys, woken.as_ref()))? {
+        return generic_pop(ctx, &[key], max, true, None, false, false);
+    }
+    ctx.block_or_null(BlockKind::ZSet, keys, deadline, args);
+    Ok(())
+}
+
+/// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]: the
+/// timeout is checked first, then the arguments as ZMPOP checks them.
+pub(super) fn bzmpop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let deadline = parse_timeout(&args[1], ctx.now_ms)?;
+    let (keys, max, count) = parse_zmpop(&args[1..])?;
+    let woken = ctx.client.woken_by.take();
+    if let Some(key) = first_zset(ctx, keys_to_try(keys, woken.as_ref()))? {
+        return generic_pop(ctx, &[key], max, true, Some(count), true, true);
+    }
+    ctx.block_or_null(BlockKind::ZSet, keys, deadline, args);
+    Ok(())
+}
+
+/// The first of `keys` that holds a sorted set (never empty: empty ones
+/// are deleted); WRONGTYPE for another type met before it, as Redis
+/// checks each key in turn.
+fn first_zset(ctx: &mut Ctx, keys: &[Bytes]) -> Result<Option<Bytes>, CmdError> {
+    let now = ctx.now_ms;
+    let db = ctx.db();
+    for key in keys {
+        match db.get_mut(key, now).map(|o| &o.value) {
+            None => {}
+            Some(Value::ZSet(_)) => return Ok(Some(key.clone())),
+            Some(_) => return Err(CmdError::WRONG_TYPE),
+        }
+    }
+    Ok(None)
+}
