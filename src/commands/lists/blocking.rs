@@ -77,10 +77,10 @@ fn bmove(ctx: &mut Ctx, args: &[Bytes], from: End, to: End, deadline: Option<i64
 }
 
 /// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]: the
-/// timeout is checked first, then the arguments as LMPOP checks them.
+/// arguments are checked as LMPOP checks them, the timeout after them.
 pub(super) fn blmpop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
-    let deadline = parse_timeout(&args[1], ctx.now_ms)?;
     let (keys, end, count) = parse_mpop(&args[1..])?;
+    let deadline = parse_timeout(&args[1], ctx.now_ms)?;
     let woken = ctx.client.woken_by.take();
     if pop_first(ctx, keys_to_try(keys, woken.as_ref()), end, count)? {
         return Ok(());

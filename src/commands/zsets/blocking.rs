@@ -35,10 +35,10 @@ fn bzpop(ctx: &mut Ctx, args: &[Bytes], max: bool) -> CmdResult {
 }
 
 /// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]: the
-/// timeout is checked first, then the arguments as ZMPOP checks them.
+/// arguments are checked as ZMPOP checks them, the timeout after them.
 pub(super) fn bzmpop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
-    let deadline = parse_timeout(&args[1], ctx.now_ms)?;
     let (keys, max, count) = parse_zmpop(&args[1..])?;
+    let deadline = parse_timeout(&args[1], ctx.now_ms)?;
     let woken = ctx.client.woken_by.take();
     if let Some(key) = first_zset(ctx, keys_to_try(keys, woken.as_ref()))? {
         return generic_pop(ctx, &[key], max, true, Some(count), true, true);

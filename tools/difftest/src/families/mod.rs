@@ -1,10 +1,12 @@
 //! One generator per command family.
 
+pub mod blocking;
 pub mod hashes;
 pub mod keys;
 pub mod lists;
 pub mod server;
 pub mod sets;
+pub mod sort;
 pub mod strings;
 pub mod zsets;
 
@@ -21,4 +23,6 @@ pub const ALL: &[(&str, StepFn)] = &[
     ("sets", sets::step),
     ("hashes", hashes::step),
     ("zsets", zsets::step),
+    ("sort", sort::step),
+    ("blocking", blocking::step),
 ];
