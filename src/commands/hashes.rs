@@ -11,8 +11,6 @@ mod random;
 mod scan;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_more;
 
 use super::table::{Command, Group, KeySpec, acl, flag};
 use super::{CmdError, CmdResult, Ctx, arg_i64};
