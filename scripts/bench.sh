@@ -20,10 +20,9 @@
 
 set -euo pipefail
 
-# The tests ferredis implements today; add names here as commands land
-# (redis-benchmark -t names: ping_inline, ping_mbulk, set, get, incr, lpush,
-# rpush, lpop, rpop, sadd, hset, spop, zadd, zpopmin, lrange_100, mset, ...).
-DEFAULT_TESTS="ping_inline,ping_mbulk,set,get,incr,mset"
+# redis-benchmark's default tests (-t names; lrange_* fill their list with
+# LPUSH first, as redis-benchmark does).
+DEFAULT_TESTS="ping_inline,ping_mbulk,set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange_100,lrange_300,lrange_500,lrange_600,mset"
 
 tests=$DEFAULT_TESTS
 rounds=3
