@@ -10,7 +10,7 @@ mod common;
 
 use common::{PATIENCE, Server, bulk, resp, show};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Long enough to be sure a reply is not coming, short enough to keep the
 /// suite fast.
@@ -455,18 +455,16 @@ fn a_client_that_never_reads_does_not_block_others() {
         }
     });
 
+    // A server stuck on the greedy client would never answer: each
+    // roundtrip fails after PATIENCE. No tighter bound is asserted, as
+    // how long the greedy client's own work takes depends on the
+    // machine's load.
     let mut other = server.conn();
-    let start = Instant::now();
     for i in 0..50 {
         let n = i.to_string();
         other.roundtrip(format!("ECHO {n}\r\n").as_bytes(), &bulk(n.as_bytes()));
     }
     other.roundtrip(b"GET big\r\n", &bulk(&value));
-    assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "other client served too slowly: {:?}",
-        start.elapsed()
-    );
     sender.join().expect("writer thread");
     // Every reply owed to the greedy client is still delivered, in order.
     let one = bulk(&value);
