@@ -224,7 +224,14 @@ impl Set {
                 }
                 return s.remove_index(rng.usize(..len)).map(OwnedMember::Int);
             }
-            Set::Table(d) => d.random_entry(rng).map(|(k, _)| k.clone())?,
+            Set::Table(d) => {
+                // Redis's random pick moves a rehash along too. Without it
+                // a shrink started by earlier pops crawls, and picks keep
+                // probing the old, ever sparser table: popping a big set
+                // to empty one member at a time goes quadratic.
+                d.rehash(1);
+                d.random_entry(rng).map(|(k, _)| k.clone())?
+            }
         };
         self.remove(popped.as_bytes());
         Some(OwnedMember::Bytes(popped))

@@ -82,6 +82,10 @@ pub struct Server {
     to_close: Vec<usize>,
     next_cron: Instant,
     cron: cron::CronState,
+    /// Where ordinary reads land before being copied to a query buffer:
+    /// zeroed once, where growing the query buffer by 16 KiB zeroed it
+    /// on every read, a cost larger than a small command itself.
+    read_buf: Box<[u8]>,
 }
 
 impl Server {
@@ -113,6 +117,7 @@ impl Server {
             to_close: Vec::new(),
             next_cron: Instant::now(),
             cron: cron::CronState::default(),
+            read_buf: vec![0; IOBUF_LEN].into_boxed_slice(),
         })
     }
 
@@ -337,11 +342,22 @@ impl Server {
                 .bulk_bytes_wanted(client.query.len())
                 .filter(|&n| n > IOBUF_LEN)
                 .map_or(IOBUF_LEN, |n| n.min(MAX_READ_LEN));
-            let len = client.query.len();
-            client.query.resize(len + want, 0);
-            let result = client.socket.read(&mut client.query[len..]);
-            let n = *result.as_ref().unwrap_or(&0);
-            client.query.truncate(len + n);
+            let result = if want <= self.read_buf.len() {
+                let result = client.socket.read(&mut self.read_buf);
+                let n = *result.as_ref().unwrap_or(&0);
+                client
+                    .query
+                    .extend_from_slice(self.read_buf.get(..n).unwrap_or_default());
+                result
+            } else {
+                // The rest of a big bulk goes straight into place.
+                let len = client.query.len();
+                client.query.resize(len + want, 0);
+                let result = client.socket.read(&mut client.query[len..]);
+                let n = *result.as_ref().unwrap_or(&0);
+                client.query.truncate(len + n);
+                result
+            };
             match result {
                 Ok(0) => return Err(Close::Gone),
                 Ok(n) => {
