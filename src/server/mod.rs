@@ -29,7 +29,7 @@ use mio::{Events, Interest, Poll, Token};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook_mio::v1_0::Signals;
 use slab::Slab;
-use std::io::{self, Read};
+use std::io;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -270,13 +270,8 @@ impl Server {
                 .bulk_bytes_wanted(client.query.len())
                 .filter(|&n| n > IOBUF_LEN)
                 .map_or(IOBUF_LEN, |n| n.min(MAX_READ_LEN));
-            let len = client.query.len();
             unpin_partial_args(&mut client.args);
-            client.query.resize(len + want, 0);
-            let result = client.socket.read(&mut client.query[len..]);
-            let n = *result.as_ref().unwrap_or(&0);
-            client.query.truncate(len + n);
-            match result {
+            match client.read_query(want) {
                 Ok(0) => return Err(Close::Gone),
                 Ok(n) => {
                     read_this_turn += n;
