@@ -131,10 +131,21 @@ impl List {
         let fits = self.end_node(end).is_some_and(|n| self.allows(n, size));
         if !fits {
             // The old end node is done growing: give back its spare room.
-            if let Some(full) = self.end_node_mut(end) {
-                full.shrink_to_fit();
-            }
+            // A list growing at this end will likely fill the new node as
+            // it filled the old one, so the new node starts at that size
+            // rather than doubling its way up through reallocations that
+            // leave holes in the heap.
+            let room = match self.end_node_mut(end) {
+                Some(full) => {
+                    full.shrink_to_fit();
+                    full.bytes_len().min(self.node_limit())
+                }
+                None => 0,
+            };
             self.new_end_node(end);
+            if let Some(node) = self.end_node_mut(end) {
+                node.reserve_exact(room.max(size));
+            }
         }
         let limit = self.node_limit();
         if let Some(node) = self.end_node_mut(end) {

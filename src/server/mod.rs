@@ -342,6 +342,7 @@ impl Server {
                 .bulk_bytes_wanted(client.query.len())
                 .filter(|&n| n > IOBUF_LEN)
                 .map_or(IOBUF_LEN, |n| n.min(MAX_READ_LEN));
+            unpin_partial_args(&mut client.args);
             let result = if want <= self.read_buf.len() {
                 let result = client.socket.read(&mut self.read_buf);
                 let n = *result.as_ref().unwrap_or(&0);
@@ -519,6 +520,23 @@ impl Server {
     /// Number of connected clients.
     pub fn client_count(&self) -> usize {
         self.clients.len()
+    }
+}
+
+/// Gives the arguments of a half-received command buffers of their own.
+/// They are slices of the query buffer, and while any is alive the buffer
+/// cannot be reused in place: the next read would move the buffer to a
+/// fresh allocation, and under a pipelined load (redis-cli --pipe) that
+/// happens on most reads, leaving holes between the values stored
+/// meanwhile. Copying the few small arguments is far cheaper. Arguments
+/// copied on an earlier read (unique already) and big ones, which own
+/// their allocation, are left alone, so a command spanning many reads is
+/// copied once.
+fn unpin_partial_args(args: &mut [bytes::Bytes]) {
+    for arg in args.iter_mut() {
+        if arg.len() < crate::protocol::parser::BIG_ARG && !arg.is_unique() {
+            *arg = bytes::Bytes::copy_from_slice(arg);
+        }
     }
 }
 

@@ -35,15 +35,31 @@ fn keys(g: &mut Gen, pick: fn(&mut Gen) -> Vec<u8>) -> Vec<Vec<u8>> {
 /// A timeout that ends within milliseconds, or one Redis refuses.
 fn timeout(g: &mut Gen) -> Vec<u8> {
     if g.chance(85) {
-        return g.pick(&["0.01", "0.005", "0.02", ".01", "1e-2"]).as_bytes().to_vec();
+        return g
+            .pick(&["0.01", "0.005", "0.02", ".01", "1e-2"])
+            .as_bytes()
+            .to_vec();
     }
-    g.pick(&["-1", "x", "", "-0.5", "inf", "-inf", "1e400", "nan", "0.01x", "9223372036854775807"])
-        .as_bytes()
-        .to_vec()
+    g.pick(&[
+        "-1",
+        "x",
+        "",
+        "-0.5",
+        "inf",
+        "-inf",
+        "1e400",
+        "nan",
+        "0.01x",
+        "9223372036854775807",
+    ])
+    .as_bytes()
+    .to_vec()
 }
 
 fn side(g: &mut Gen) -> Vec<u8> {
-    g.pick(&["LEFT", "RIGHT", "left", "right", "up"]).as_bytes().to_vec()
+    g.pick(&["LEFT", "RIGHT", "left", "right", "up"])
+        .as_bytes()
+        .to_vec()
 }
 
 /// numkeys, the keys (or a wrong count), then the rest.
@@ -81,14 +97,35 @@ pub fn step(g: &mut Gen) -> Step {
             }
             return Step::exact(a);
         }
-        6 | 7 => args![g.name_of(&["blpop", "brpop"]), keys(g, list_key), timeout(g)],
-        8 => args![g.name("blmove"), list_key(g), list_key(g), side(g), side(g), timeout(g)],
+        6 | 7 => args![
+            g.name_of(&["blpop", "brpop"]),
+            keys(g, list_key),
+            timeout(g)
+        ],
+        8 => args![
+            g.name("blmove"),
+            list_key(g),
+            list_key(g),
+            side(g),
+            side(g),
+            timeout(g)
+        ],
         9 => args![g.name("brpoplpush"), list_key(g), list_key(g), timeout(g)],
         10 | 11 => {
             let k = keys(g, list_key);
-            args![g.name("blmpop"), timeout(g), numkeys(g, k), side(g), count(g)]
+            args![
+                g.name("blmpop"),
+                timeout(g),
+                numkeys(g, k),
+                side(g),
+                count(g)
+            ]
         }
-        12 | 13 => args![g.name_of(&["bzpopmin", "bzpopmax"]), keys(g, zset_key), timeout(g)],
+        12 | 13 => args![
+            g.name_of(&["bzpopmin", "bzpopmax"]),
+            keys(g, zset_key),
+            timeout(g)
+        ],
         14 | 15 => {
             let k = keys(g, zset_key);
             let end = g.pick(&["MIN", "MAX", "min", "max", "mid"]);
@@ -98,14 +135,29 @@ pub fn step(g: &mut Gen) -> Step {
         16 => args![g.name_of(&["blpop", "bzpopmin", "blmpop", "bzmpop"]), "bl1"],
         17 => args![g.name_of(&["blmove", "brpoplpush"]), "bl1", "bl2"],
         18 => args![g.name("set"), "bstr", g.value()],
-        19 => args![g.name_of(&["llen", "zcard", "type"]), g.pick(&["bl1", "bl2", "bl3", "bz1", "bz2"])],
-        20 => args![g.name("del"), g.pick(&["bl1", "bl2", "bl3", "bz1", "bz2", "bstr"])],
+        19 => args![
+            g.name_of(&["llen", "zcard", "type"]),
+            g.pick(&["bl1", "bl2", "bl3", "bz1", "bz2"])
+        ],
+        20 => args![
+            g.name("del"),
+            g.pick(&["bl1", "bl2", "bl3", "bz1", "bz2", "bstr"])
+        ],
         21 => {
             return Step::with(
                 args![
                     g.name("command"),
                     "info",
-                    g.pick(&["blpop", "brpop", "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop"])
+                    g.pick(&[
+                        "blpop",
+                        "brpop",
+                        "blmove",
+                        "brpoplpush",
+                        "blmpop",
+                        "bzpopmin",
+                        "bzpopmax",
+                        "bzmpop"
+                    ])
                 ],
                 Cmp::CommandEntries,
             );

@@ -99,7 +99,11 @@ fn sort(g: &mut Gen) -> Step {
         a.extend(args![g.name("store"), g.pick(&["sdst", "sl2", "sstr"])]);
     }
     if g.chance(4) {
-        a.push(g.pick(&["LIMIT", "BY", "GET", "STORE", "foo"]).as_bytes().to_vec());
+        a.push(
+            g.pick(&["LIMIT", "BY", "GET", "STORE", "foo"])
+                .as_bytes()
+                .to_vec(),
+        );
     }
     match kind {
         Kind::Set if dontsort => Step::with(
@@ -138,17 +142,28 @@ pub fn step(g: &mut Gen) -> Step {
             }
             a
         }
-        16..=18 => args![g.name("set"), [b"w_".as_slice(), &element(g)].concat(), weight(g)],
+        16..=18 => args![
+            g.name("set"),
+            [b"w_".as_slice(), &element(g)].concat(),
+            weight(g)
+        ],
         19 | 20 => args![
             g.name("hset"),
             [b"h_".as_slice(), &element(g)].concat(),
             g.pick(&["f", "g"]),
             weight(g)
         ],
-        21 => args![g.name("del"), g.pick(&["sl1", "sl2", "ss1", "ss2", "sz1", "sdst"])],
+        21 => args![
+            g.name("del"),
+            g.pick(&["sl1", "sl2", "ss1", "ss2", "sz1", "sdst"])
+        ],
         22 => args![g.name("set"), "sstr", "x"],
         23 => args![g.name("lrange"), g.pick(&["sdst", "sl2"]), "0", "-1"],
-        24 => args![g.name("object"), "encoding", g.pick(&["sdst", "sz1", "ss1", "ss2"])],
+        24 => args![
+            g.name("object"),
+            "encoding",
+            g.pick(&["sdst", "sz1", "ss1", "ss2"])
+        ],
         25 => {
             return Step::with(
                 args![g.name("command"), "info", g.pick(&["sort", "sort_ro"])],
@@ -156,7 +171,12 @@ pub fn step(g: &mut Gen) -> Step {
             );
         }
         26 => {
-            let mut a = args![g.name("command"), "getkeys", g.pick(&["sort", "sort_ro"]), "sl1"];
+            let mut a = args![
+                g.name("command"),
+                "getkeys",
+                g.pick(&["sort", "sort_ro"]),
+                "sl1"
+            ];
             for _ in 0..g.rng.usize(0..4) {
                 match g.rng.u32(..4) {
                     0 => a.extend(args!["STORE", g.pick(&["d1", "d2"])]),
@@ -167,7 +187,12 @@ pub fn step(g: &mut Gen) -> Step {
             }
             a
         }
-        27 => args![g.name("config"), "set", "set-max-intset-entries", g.pick(&["2", "512"])],
+        27 => args![
+            g.name("config"),
+            "set",
+            "set-max-intset-entries",
+            g.pick(&["2", "512"])
+        ],
         _ => return sort(g),
     };
     Step::exact(g.mangle(cmd))
