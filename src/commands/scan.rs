@@ -91,18 +91,23 @@ pub fn parse_cursor(arg: &[u8]) -> Result<u64, CmdError> {
     Ok(if negative { n.wrapping_neg() } else { n })
 }
 
-/// SCAN's options.
-struct ScanOptions<'a> {
-    count: i64,
+/// The options of the SCAN family (Redis's scanGenericCommand serves all
+/// four): COUNT (a hint, at least 1), MATCH, and for SCAN alone TYPE.
+pub struct ScanOptions<'a> {
+    pub count: i64,
     /// None when matching is off (no MATCH, or MATCH `*`).
-    pattern: Option<&'a [u8]>,
-    type_filter: Option<&'a [u8]>,
+    pub pattern: Option<&'a [u8]>,
+    pub type_filter: Option<&'a [u8]>,
 }
 
+/// What HSCAN, SSCAN and ZSCAN answer for a missing key.
+pub const EMPTY_SCAN: &[u8] = b"*2\r\n$1\r\n0\r\n*0\r\n";
+
 impl<'a> ScanOptions<'a> {
-    /// Parses `COUNT n`, `MATCH pattern`, `TYPE name` in any order, the
-    /// last of each winning; a keyword without its value is a syntax error.
-    fn parse(opts: &'a [Bytes]) -> Result<ScanOptions<'a>, CmdError> {
+    /// Parses `COUNT n`, `MATCH pattern` and (with `with_type`) `TYPE
+    /// name` in any order, the last of each winning; a keyword without its
+    /// value, or one the command does not take, is a syntax error.
+    pub fn parse(opts: &'a [Bytes], with_type: bool) -> Result<ScanOptions<'a>, CmdError> {
         let mut o = ScanOptions {
             count: 10,
             pattern: None,
@@ -121,7 +126,7 @@ impl<'a> ScanOptions<'a> {
                 }
             } else if is(opt, "match") {
                 o.pattern = (!matches_all(value)).then_some(value);
-            } else if is(opt, "type") {
+            } else if with_type && is(opt, "type") {
                 o.type_filter = Some(value);
             } else {
                 return Err(CmdError::SYNTAX);
@@ -134,7 +139,7 @@ impl<'a> ScanOptions<'a> {
 
 fn scan(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let mut cursor = parse_cursor(&args[1])?;
-    let opts = ScanOptions::parse(&args[2..])?;
+    let opts = ScanOptions::parse(&args[2..], true)?;
     let now = ctx.now_ms;
     let db = ctx.db();
 

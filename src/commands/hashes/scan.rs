@@ -4,48 +4,11 @@
 //! as in Redis. MATCH filters on fields only, after the walk.
 
 use super::read_hash;
-use crate::commands::scan::parse_cursor;
-use crate::commands::{CmdError, CmdResult, Ctx, arg_i64, is};
+use crate::commands::scan::{EMPTY_SCAN, ScanOptions, parse_cursor};
+use crate::commands::{CmdResult, Ctx};
 use crate::db::hash::Item;
 use crate::util::glob;
 use bytes::Bytes;
-
-/// HSCAN's options: COUNT (a hint, at least 1) and MATCH, in any order,
-/// the last of each winning.
-struct Options<'a> {
-    count: i64,
-    /// None when matching is off (no MATCH, or MATCH `*`).
-    pattern: Option<&'a [u8]>,
-}
-
-impl<'a> Options<'a> {
-    fn parse(opts: &'a [Bytes]) -> Result<Options<'a>, CmdError> {
-        let mut o = Options {
-            count: 10,
-            pattern: None,
-        };
-        let mut i = 0;
-        while i < opts.len() {
-            let (opt, value) = match opts.get(i + 1) {
-                Some(value) => (&opts[i], &value[..]),
-                None => return Err(CmdError::SYNTAX),
-            };
-            if is(opt, "count") {
-                o.count = arg_i64(value)?;
-                if o.count < 1 {
-                    return Err(CmdError::SYNTAX);
-                }
-            } else if is(opt, "match") {
-                // A lone `*` matches everything without matching.
-                o.pattern = (value != b"*").then_some(value);
-            } else {
-                return Err(CmdError::SYNTAX);
-            }
-            i += 2;
-        }
-        Ok(o)
-    }
-}
 
 /// The cursor is checked first, then the key (a missing one is an empty
 /// result before any option is looked at), then the options.
@@ -54,12 +17,10 @@ pub(in crate::commands) fn hscan(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     let Some(hash) = read_hash(db, &args[1], now)? else {
-        reply.array(2);
-        reply.bulk(b"0");
-        reply.array(0);
+        reply.raw(EMPTY_SCAN);
         return Ok(());
     };
-    let opts = Options::parse(&args[3..])?;
+    let opts = ScanOptions::parse(&args[3..], false)?;
 
     // Walk until COUNT fields were gathered (Redis 7.0 counts a field and
     // its value as one here), giving up after ten times COUNT more buckets.

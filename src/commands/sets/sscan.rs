@@ -7,47 +7,12 @@
 //! one reply with cursor 0, whatever cursor it was given.
 
 use super::{Ctx, read_set, reply_member};
-use crate::commands::scan::parse_cursor;
-use crate::commands::{CmdError, CmdResult, arg_i64, is};
+use crate::commands::CmdResult;
+use crate::commands::scan::{EMPTY_SCAN, ScanOptions, parse_cursor};
 use crate::db::Key;
 use crate::db::set::{Member, Set};
 use crate::util::glob;
 use bytes::Bytes;
-
-/// MATCH and COUNT; SCAN's TYPE is a syntax error here, as in Redis.
-struct Options<'a> {
-    count: i64,
-    /// None when every member matches (no MATCH, or MATCH `*`).
-    pattern: Option<&'a [u8]>,
-}
-
-impl<'a> Options<'a> {
-    fn parse(opts: &'a [Bytes]) -> Result<Options<'a>, CmdError> {
-        let mut o = Options {
-            count: 10,
-            pattern: None,
-        };
-        let mut i = 0;
-        while i < opts.len() {
-            let (opt, value) = match opts.get(i + 1) {
-                Some(value) => (&opts[i], &value[..]),
-                None => return Err(CmdError::SYNTAX),
-            };
-            if is(opt, "count") {
-                o.count = arg_i64(value)?;
-                if o.count < 1 {
-                    return Err(CmdError::SYNTAX);
-                }
-            } else if is(opt, "match") {
-                o.pattern = (value != b"*").then_some(value);
-            } else {
-                return Err(CmdError::SYNTAX);
-            }
-            i += 2;
-        }
-        Ok(o)
-    }
-}
 
 /// SSCAN key cursor [MATCH pattern] [COUNT count]. The cursor is checked
 /// before the key, the options only once the key turned out to be a set.
@@ -56,10 +21,10 @@ pub(super) fn sscan(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     let Some(set) = read_set(db, &args[1], now)? else {
-        reply.raw(b"*2\r\n$1\r\n0\r\n*0\r\n");
+        reply.raw(EMPTY_SCAN);
         return Ok(());
     };
-    let opts = Options::parse(&args[3..])?;
+    let opts = ScanOptions::parse(&args[3..], false)?;
     let (mut ints, mut keys): (Vec<i64>, Vec<Key>) = (Vec::new(), Vec::new());
     match set {
         Set::Intset(s) => {

@@ -9,8 +9,8 @@
 //! and scores are sent as text: `%.17g`, or the integer a listpack holds.
 
 use super::read_zset;
-use crate::commands::scan::parse_cursor;
-use crate::commands::{CmdError, CmdResult, Ctx, arg_i64, is};
+use crate::commands::scan::{EMPTY_SCAN, ScanOptions, parse_cursor};
+use crate::commands::{CmdResult, Ctx};
 use crate::util::glob;
 use bytes::Bytes;
 
@@ -19,27 +19,11 @@ pub(super) fn zscan(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     let Some(zset) = read_zset(db, &args[1], now)? else {
-        reply.raw(b"*2\r\n$1\r\n0\r\n*0\r\n");
+        reply.raw(EMPTY_SCAN);
         return Ok(());
     };
-    let mut count = 10u64;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while let Some(opt) = args.get(i) {
-        match args.get(i + 1) {
-            Some(value) if is(opt, "count") => {
-                count = u64::try_from(arg_i64(value)?)
-                    .ok()
-                    .filter(|&c| c >= 1)
-                    .ok_or(CmdError::SYNTAX)?;
-            }
-            Some(value) if is(opt, "match") => {
-                pattern = (&value[..] != b"*").then_some(&value[..]);
-            }
-            _ => return Err(CmdError::SYNTAX),
-        }
-        i += 2;
-    }
+    let opts = ScanOptions::parse(&args[3..], false)?;
+    let (count, pattern) = (opts.count as u64, opts.pattern);
     let mut found: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
     let next = zset.scan(cursor, count, &mut |member, score| {
         if pattern.is_none_or(|p| glob::matches(p, member)) {
