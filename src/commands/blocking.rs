@@ -4,11 +4,13 @@
 //! A blocking command that finds nothing to take records, in the client's
 //! state, which keys it waits on, until when, and its own arguments; the
 //! client joins the back of each key's queue and the event loop stops
-//! reading its requests. A write that gives a key data signals it ready.
-//! After every command the engine serves ready keys: it runs each waiting
-//! client's command again, in the order they blocked, for as long as the
-//! key has data — a served BLMOVE may push to another key and wake its
-//! waiters in turn. Deadlines are kept in order so the loop can sleep
+//! reading its requests. Clients only wait on missing keys, so a key
+//! becomes ready when it is created: the keyspace records creations while
+//! anyone is blocked (as Redis's dbAdd signals), and SWAPDB signals every
+//! waited-on key. After every command the engine serves ready keys: it
+//! runs each waiting client's command again, restricted to the ready key,
+//! in the order they blocked, for as long as the key has data — a served
+//! BLMOVE may create another key and wake its waiters in turn. Deadlines are kept in order so the loop can sleep
 //! exactly until the next one (timeouts have millisecond precision).
 
 use super::{ClientState, Clients, CmdError, Ctx, Engine, NoClients};
@@ -213,12 +215,6 @@ impl Ctx<'_> {
         } else {
             self.reply.null_array();
         }
-    }
-
-    /// Tells blocked clients that `key` (in the selected database) got data.
-    pub fn signal_ready(&mut self, key: &[u8]) {
-        let db = self.client.db;
-        self.engine.blocking.signal_ready(db, key);
     }
 }
 
