@@ -230,12 +230,11 @@ fn run(ctx: &mut Ctx, args: &[Bytes], readonly: bool) -> CmdResult {
     let now = ctx.now_ms;
     let write = o.store.is_some();
     let db = ctx.db();
-    let found = if write {
+    let mut found = if write {
         db.get_mut(&args[1], now)
     } else {
         db.get(&args[1], now)
     };
-    let mut found = found;
     if let Some(obj) = found.as_deref_mut()
         && let Value::ZSet(z) = &mut obj.value
     {
@@ -285,9 +284,9 @@ fn run(ctx: &mut Ctx, args: &[Bytes], readonly: bool) -> CmdResult {
         })
         .collect();
     let mut by_values = Strings::default();
-    let mut not_a_number = false;
     let mut scratch = Lookup::default();
     if !o.dontsort {
+        let mut not_a_number = false;
         let db = ctx.db();
         for item in &mut items {
             let number: &[u8] = match o.by {
@@ -310,16 +309,16 @@ fn run(ctx: &mut Ctx, args: &[Bytes], readonly: bool) -> CmdResult {
                 None => not_a_number = true,
             }
         }
+        if not_a_number {
+            return Err(CmdError::text(
+                "ERR One or more scores can't be converted into double",
+            ));
+        }
         let by = o.by.is_some();
         items.sort_by(|a, b| {
             let cmp = compare(a, b, &elems, &by_values, o.alpha, by, write);
             if o.desc { cmp.reverse() } else { cmp }
         });
-    }
-    if not_a_number {
-        return Err(CmdError::text(
-            "ERR One or more scores can't be converted into double",
-        ));
     }
 
     let picked = match (usize::try_from(start), usize::try_from(end)) {
