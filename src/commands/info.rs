@@ -204,7 +204,8 @@ fn config_value(ctx: &mut Ctx, name: &str) -> String {
 }
 
 fn memory(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
-    let (allocated, active) = stats::malloc_info();
+    let heap = stats::allocator_stats();
+    let (allocated, active) = (heap.allocated, heap.active);
     let used = allocated;
     let rss = stats::rss();
     let e = &mut *ctx.engine;
@@ -241,7 +242,7 @@ fn memory(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     );
     i.field("allocator_allocated", allocated);
     i.field("allocator_active", active);
-    i.field("allocator_resident", rss);
+    i.field("allocator_resident", heap.resident);
     i.field("total_system_memory", total);
     i.field("total_system_memory_human", bytes_to_human(total));
     // No scripting engine exists yet, so its memory is truly zero.
@@ -267,12 +268,10 @@ fn memory(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     i.field("maxmemory_policy", config_value(ctx, "maxmemory-policy"));
     i.field("allocator_frag_ratio", ratio(active, allocated));
     i.field("allocator_frag_bytes", diff(active, allocated));
-    i.field("allocator_rss_ratio", ratio(rss, active));
-    i.field("allocator_rss_bytes", diff(rss, active));
-    // The resident figure is the process's own RSS, so nothing lies
-    // between the two.
-    i.field("rss_overhead_ratio", ratio(rss, rss));
-    i.field("rss_overhead_bytes", 0);
+    i.field("allocator_rss_ratio", ratio(heap.resident, active));
+    i.field("allocator_rss_bytes", diff(heap.resident, active));
+    i.field("rss_overhead_ratio", ratio(rss, heap.resident));
+    i.field("rss_overhead_bytes", diff(rss, heap.resident));
     i.field("mem_fragmentation_ratio", ratio(rss, used));
     i.field("mem_fragmentation_bytes", diff(rss, used));
     for name in [
@@ -286,7 +285,7 @@ fn memory(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     i.field("mem_clients_normal", clients_mem);
     i.field("mem_cluster_links", 0);
     i.field("mem_aof_buffer", 0);
-    i.field("mem_allocator", "libc");
+    i.field("mem_allocator", stats::allocator_name());
     for name in [
         "active_defrag_running",
         "lazyfree_pending_objects",

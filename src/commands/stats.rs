@@ -52,19 +52,38 @@ impl Stats {
     }
 }
 
-/// Heap bytes in use according to the C allocator ferredis allocates
-/// through (glibc malloc): an honest figure for used_memory until a
-/// counting allocator lands.
+/// Heap bytes in use: what jemalloc has handed out, in its size classes
+/// (Redis's used_memory counts the same way).
 pub fn used_memory() -> usize {
-    malloc_info().0
+    allocator_stats().allocated
 }
 
-/// (bytes allocated, bytes the allocator holds from the system).
-pub fn malloc_info() -> (usize, usize) {
-    // SAFETY: mallinfo2 takes no arguments and only reads the allocator's
-    // own statistics.
-    let m = unsafe { libc::mallinfo2() };
-    (m.uordblks + m.hblkhd, m.arena + m.hblkhd)
+/// jemalloc's figures for INFO memory's allocator_* fields.
+pub struct AllocatorStats {
+    /// Bytes in live allocations.
+    pub allocated: usize,
+    /// Bytes of the pages those allocations occupy.
+    pub active: usize,
+    /// Bytes of the allocator's memory that are resident.
+    pub resident: usize,
+}
+
+/// Reads jemalloc's statistics, refreshed first (they are cached until
+/// the epoch advances).
+pub fn allocator_stats() -> AllocatorStats {
+    use tikv_jemalloc_ctl::{epoch, stats};
+    let _ = epoch::advance();
+    AllocatorStats {
+        allocated: stats::allocated::read().unwrap_or(0),
+        active: stats::active::read().unwrap_or(0),
+        resident: stats::resident::read().unwrap_or(0),
+    }
+}
+
+/// INFO's mem_allocator: `jemalloc-5.3.0`, as Redis names it.
+pub fn allocator_name() -> String {
+    let version = tikv_jemalloc_ctl::version::read().unwrap_or("");
+    format!("jemalloc-{}", version.split('-').next().unwrap_or(""))
 }
 
 /// Resident set size, from /proc/self/statm as Redis reads it.

@@ -13,7 +13,6 @@ pub struct CronState {
     loops: u64,
     last_sample_ms: i64,
     last_log_ms: i64,
-    last_memory_ms: i64,
 }
 
 /// One cron tick; returns the time until the next.
@@ -24,15 +23,10 @@ pub fn run(server: &mut Server) -> Duration {
     server.cron.loops += 1;
 
     sample_ops(server, now);
-    // glibc's mallinfo2 walks every free chunk, so after a big collection
-    // is freed piecemeal (SPOP to empty) each call takes milliseconds: at
-    // every tick it cost more than the commands. Once a second will do
-    // until used_memory comes from a counting allocator.
-    if now - server.cron.last_memory_ms >= 1000 {
-        server.cron.last_memory_ms = now;
-        let used = crate::commands::stats::used_memory();
-        server.engine.memory_peak = server.engine.memory_peak.max(used);
-    }
+    // jemalloc's statistics are cheap to refresh, so the peak is tracked
+    // every tick, as Redis's cronUpdateMemoryStats does.
+    let used = crate::commands::stats::used_memory();
+    server.engine.memory_peak = server.engine.memory_peak.max(used);
     clients_cron(server, now);
     databases_cron(server, now, period);
 
