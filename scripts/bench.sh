@@ -3,9 +3,11 @@
 #
 # Both servers run on this machine, on loopback, with persistence off, and
 # get exactly the same redis-benchmark flags. Rounds are interleaved
-# (redis, ferredis, redis, ferredis, ...) so that drift in machine load
-# affects both alike. For each test the script prints the median
-# requests/sec of each server over the rounds and the ratio ferredis/redis.
+# (each test: redis, then ferredis) so that drift in machine load affects
+# both alike. For each test the script prints the median requests/sec of
+# each server over the rounds, the server CPU time per request (from
+# /proc/PID/schedstat, the steadier figure on a shared machine) and the
+# ratios ferredis/redis.
 #
 # Usage: scripts/bench.sh [-t tests] [-P pipeline] [-c clients] [-n requests]
 #                         [-d datasize] [-r keyspace] [-R rounds] [-M sets]
@@ -34,7 +36,7 @@ keyspace=""
 memory=""
 
 usage() {
-    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
@@ -127,33 +129,50 @@ wait_ready() {
 wait_ready redis "$redis_port" "$redis_pid"
 wait_ready ferredis "$ferredis_port" "$ferredis_pid"
 
-bench_flags=(-h 127.0.0.1 -t "$tests" -P "$pipeline" -c "$clients" -n "$requests" -d "$datasize" --csv)
+bench_flags=(-h 127.0.0.1 -P "$pipeline" -c "$clients" -n "$requests" -d "$datasize" --csv)
 [ -n "$keyspace" ] && bench_flags+=(-r "$keyspace")
 
-echo "redis-benchmark ${bench_flags[*]}  (rounds: $rounds, interleaved)"
+echo "redis-benchmark ${bench_flags[*]} -t <each of $tests>  (rounds: $rounds, interleaved by test)"
 echo "redis:    $(redis-server --version | head -1)  port $redis_port"
 echo "ferredis: $("$ferredis" --version | head -1)  port $ferredis_port"
 echo "machine:  $(nproc) cores, $(uname -sr)"
 echo
 
+# Server CPU time in nanoseconds (first field of /proc/PID/schedstat):
+# steadier than requests per second on a shared machine.
+cpu_ns() {
+    awk '{ print $1 }' "/proc/$1/schedstat"
+}
+
+# Each test runs on its own, redis then ferredis, so that both see the same
+# moment of the machine; the CPU each server spent on the run is divided
+# by the requests of every row the run printed (an lrange test first fills
+# its list with LPUSH).
 for round in $(seq "$rounds"); do
-    for name in redis ferredis; do
-        if [ "$name" = redis ]; then port=$redis_port; else port=$ferredis_port; fi
-        echo "round $round/$rounds: $name" >&2
-        redis-benchmark -p "$port" "${bench_flags[@]}" >"$work/$name.$round.csv"
+    echo "round $round/$rounds" >&2
+    for test in ${tests//,/ }; do
+        for name in redis ferredis; do
+            if [ "$name" = redis ]; then port=$redis_port; pid=$redis_pid; else port=$ferredis_port; pid=$ferredis_pid; fi
+            out="$work/$name.$round.$test.csv"
+            before=$(cpu_ns "$pid")
+            redis-benchmark -p "$port" "${bench_flags[@]}" -t "$test" >"$out"
+            after=$(cpu_ns "$pid")
+            awk -F'","' -v server="$name" -v cpu=$((after - before)) -v n="$requests" '
+                NR > 1 { sub(/^"/, "", $1); label[NR] = $1; rps[NR] = $2; rows++ }
+                END {
+                    for (r = 2; r <= NR; r++)
+                        print server "\t" label[r] "\t" rps[r] "\t" (r == NR ? cpu / (n * rows) : "")
+                }' "$out" >>"$work/results.tsv"
+        done
     done
 done
 
-# Each CSV row is "TEST","rps",...; collect (server, test, rps) and report
-# the per-test medians in the order the tests ran.
-for name in redis ferredis; do
-    for round in $(seq "$rounds"); do
-        awk -F'","' -v server="$name" 'NR > 1 { sub(/^"/, "", $1); print server "\t" $1 "\t" $2 }' \
-            "$work/$name.$round.csv"
-    done
-done | awk -F'\t' '
+# Per test, in the order the tests ran: the median requests/sec and CPU
+# nanoseconds per request of each server over the rounds, and the ratios.
+awk -F'\t' '
     function median(list,   n, v, i, j, t) {
         n = split(list, v, " ")
+        if (n == 0) return 0
         for (i = 2; i <= n; i++) {
             t = v[i] + 0
             for (j = i - 1; j >= 1 && v[j] + 0 > t; j--) v[j + 1] = v[j]
@@ -164,12 +183,24 @@ done | awk -F'\t' '
     {
         if (!(($2) in seen)) { seen[$2] = 1; order[++count] = $2 }
         rps[$1, $2] = rps[$1, $2] " " $3
+        if ($4 != "") cpu[$1, $2] = cpu[$1, $2] " " $4
     }
     END {
-        printf "%-36s %14s %14s %9s\n", "test", "redis rps", "ferredis rps", "ratio"
+        printf "%-36s %12s %12s %7s %10s %10s %7s\n", "test", "redis rps", "ferredis rps", "ratio", "redis ns", "ferr. ns", "cpu"
+        min_ratio = -1; max_cpu = 0
         for (i = 1; i <= count; i++) {
             t = order[i]
             r = median(rps["redis", t]); f = median(rps["ferredis", t])
-            printf "%-36s %14.2f %14.2f %9.3f\n", t, r, f, (r > 0 ? f / r : 0)
+            ratio = r > 0 ? f / r : 0
+            if (min_ratio < 0 || ratio < min_ratio) min_ratio = ratio
+            line = sprintf("%-36s %12.0f %12.0f %7.3f", t, r, f, ratio)
+            if (("redis", t) in cpu) {
+                rc = median(cpu["redis", t]); fc = median(cpu["ferredis", t])
+                c = rc > 0 ? fc / rc : 0
+                if (c > max_cpu) max_cpu = c
+                line = line sprintf(" %10.0f %10.0f %7.3f", rc, fc, c)
+            }
+            print line
         }
-    }'
+        printf "\nmin throughput ratio %.3f, max cpu-per-request ratio %.3f\n", min_ratio, max_cpu
+    }' "$work/results.tsv"
