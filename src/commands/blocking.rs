@@ -51,6 +51,8 @@ pub struct Blocking {
     /// (deadline, client id) of the clients that can time out.
     deadlines: BTreeSet<(i64, u64)>,
     blocked: usize,
+    /// Whether the databases record created keys (while anyone blocks).
+    tracking: bool,
 }
 
 impl Blocking {
@@ -195,8 +197,11 @@ impl Ctx<'_> {
         };
         self.engine.blocking.register(self.client.id, &blocked);
         self.client.blocked = Some(blocked);
-        for db in &mut self.engine.keyspace.dbs {
-            db.track_created(true);
+        if !self.engine.blocking.tracking {
+            self.engine.blocking.tracking = true;
+            for db in &mut self.engine.keyspace.dbs {
+                db.track_created(true);
+            }
         }
     }
 
@@ -233,6 +238,7 @@ impl Engine {
     /// handleClientsBlockedOnKeys).
     pub fn serve_ready_keys(&mut self, clients: &mut dyn Clients) {
         if self.blocking.count() == 0 {
+            self.stop_tracking();
             return;
         }
         self.collect_created();
@@ -269,6 +275,15 @@ impl Engine {
             }
         }
         if self.blocking.count() == 0 {
+            self.stop_tracking();
+        }
+    }
+
+    /// Stops recording created keys once nobody is blocked (however the
+    /// last one left: served, timed out, unblocked or gone), so the
+    /// records cannot pile up.
+    fn stop_tracking(&mut self) {
+        if std::mem::take(&mut self.blocking.tracking) {
             for db in &mut self.keyspace.dbs {
                 db.track_created(false);
             }
@@ -347,5 +362,31 @@ impl Engine {
             self.blocking.unregister(state.id, &blocked);
         }
         self.pubsub.forget(state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::NoClients;
+    use crate::commands::testkit::Session;
+
+    #[test]
+    fn created_keys_are_recorded_only_while_someone_waits() {
+        let mut s = Session::new();
+        s.check("set before 1", b"+OK\r\n");
+        assert!(s.db(0).take_created().is_empty());
+        s.check("blpop k 0", b"");
+        assert!(s.client.blocked.is_some());
+        s.check("set during 1", b"+OK\r\n");
+        assert_eq!(
+            s.db(0).take_created(),
+            vec![bytes::Bytes::from_static(b"during")]
+        );
+        // The waiter leaves without being served (a disconnect here); the
+        // next pass over ready keys turns the records off.
+        s.engine.client_gone(&mut s.client);
+        s.engine.serve_ready_keys(&mut NoClients);
+        s.check("set after 1", b"+OK\r\n");
+        assert!(s.db(0).take_created().is_empty());
     }
 }
