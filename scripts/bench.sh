@@ -14,6 +14,9 @@
 #   -t  comma-separated redis-benchmark tests (default: $DEFAULT_TESTS below)
 #   -P, -c, -n, -d, -r  passed to redis-benchmark as they are
 #   -R  rounds per server (default 3)
+#   -S  Pub/Sub instead of the tests: PUBLISH to 1 channel with each count
+#       of subscribers in a comma-separated list (e.g. 1,100), messages
+#       delivered per second (publishes/s x subscribers); -d sets the size
 #   -M  memory instead of throughput: bytes per element of each data set
 #       (all, or a list of strings,list,hash,set,zset,small_hashes), each
 #       server loaded fresh; see scripts/bench/memory.py
@@ -34,13 +37,14 @@ requests=100000
 datasize=3
 keyspace=""
 memory=""
+pubsub=""
 
 usage() {
-    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
-while getopts "t:P:c:n:d:r:R:M:h" opt; do
+while getopts "t:P:c:n:d:r:R:M:S:h" opt; do
     case $opt in
         t) tests=$OPTARG ;;
         P) pipeline=$OPTARG ;;
@@ -50,6 +54,7 @@ while getopts "t:P:c:n:d:r:R:M:h" opt; do
         r) keyspace=$OPTARG ;;
         R) rounds=$OPTARG ;;
         M) memory=$OPTARG ;;
+        S) pubsub=$OPTARG ;;
         h) usage 0 ;;
         *) usage 1 ;;
     esac
@@ -143,6 +148,68 @@ echo
 cpu_ns() {
     awk '{ print $1 }' "/proc/$1/schedstat"
 }
+
+# Pub/Sub: redis-cli subscribers (C, so they keep up) on one channel, and
+# redis-benchmark publishing to it; a round counts only if every
+# subscriber is still subscribed at its end (none was cut off by the
+# pubsub output buffer limit).
+if [ -n "$pubsub" ]; then
+    payload=$(head -c "$datasize" /dev/zero | tr '\0' x)
+    for subs in ${pubsub//,/ }; do
+        for round in $(seq "$rounds"); do
+            for name in redis ferredis; do
+                if [ "$name" = redis ]; then port=$redis_port; pid=$redis_pid; else port=$ferredis_port; pid=$ferredis_pid; fi
+                sub_pids=()
+                for _ in $(seq "$subs"); do
+                    redis-cli -h 127.0.0.1 -p "$port" subscribe bench-channel >/dev/null 2>&1 &
+                    sub_pids+=($!)
+                done
+                for _ in $(seq 200); do
+                    n=$(redis-cli -h 127.0.0.1 -p "$port" pubsub numsub bench-channel | tail -1)
+                    [ "$n" = "$subs" ] && break
+                    sleep 0.05
+                done
+                before=$(cpu_ns "$pid")
+                rps=$(redis-benchmark -h 127.0.0.1 -p "$port" -c "$clients" -n "$requests" -P "$pipeline" --csv \
+                    PUBLISH bench-channel "$payload" | awk -F'","' 'NR == 2 { print $2 }')
+                after=$(cpu_ns "$pid")
+                left=$(redis-cli -h 127.0.0.1 -p "$port" pubsub numsub bench-channel | tail -1)
+                kill "${sub_pids[@]}" 2>/dev/null || true
+                wait "${sub_pids[@]}" 2>/dev/null || true
+                if [ "$left" != "$subs" ]; then
+                    echo "$name: only $left of $subs subscribers left after round $round" >&2
+                    exit 1
+                fi
+                echo -e "$name\t$subs\t$rps\t$(( (after - before) / (requests * subs) ))" >>"$work/pubsub.tsv"
+            done
+        done
+    done
+    awk -F'\t' '
+        function median(list,   n, v, i, j, t) {
+            n = split(list, v, " ")
+            for (i = 2; i <= n; i++) {
+                t = v[i] + 0
+                for (j = i - 1; j >= 1 && v[j] + 0 > t; j--) v[j + 1] = v[j]
+                v[j + 1] = t
+            }
+            return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+        }
+        {
+            if (!(($2) in seen)) { seen[$2] = 1; order[++count] = $2 }
+            d[$1, $2] = d[$1, $2] " " $3 * $2
+            c[$1, $2] = c[$1, $2] " " $4
+        }
+        END {
+            printf "%-24s %14s %14s %7s %10s %10s %7s\n", "PUBLISH", "redis msg/s", "ferredis msg/s", "ratio", "redis ns", "ferr. ns", "cpu"
+            for (i = 1; i <= count; i++) {
+                s = order[i]
+                r = median(d["redis", s]); f = median(d["ferredis", s])
+                rc = median(c["redis", s]); fc = median(c["ferredis", s])
+                printf "%-24s %14.0f %14.0f %7.3f %10.0f %10.0f %7.3f\n", s " subscriber(s)", r, f, (r > 0 ? f / r : 0), rc, fc, (rc > 0 ? fc / rc : 0)
+            }
+        }' "$work/pubsub.tsv"
+    exit 0
+fi
 
 # Each test runs on its own, redis then ferredis, so that both see the same
 # moment of the machine; the CPU each server spent on the run is divided
