@@ -9,6 +9,7 @@
 mod common;
 
 use common::{PATIENCE, Server, bulk, resp, show};
+use std::io::{Read, Write};
 use std::thread;
 use std::time::Duration;
 
@@ -535,4 +536,35 @@ fn client_query_buffer_limit_closes_the_client() {
         show(&got.bytes)
     );
     assert_serving(&server);
+}
+
+/// A client that sends its requests and at once shuts its sending side
+/// gets every reply, and the server then closes the connection rather
+/// than keep it open forever: the end of stream arriving with the data
+/// must still be read.
+#[test]
+fn a_client_that_sends_and_hangs_up_is_answered_and_closed() {
+    let server = Server::start(&[]);
+    let mut ctl = server.conn();
+    for _ in 0..20 {
+        let c = server.conn();
+        let mut stream = c.into_stream();
+        stream
+            .write_all(b"SET k v\r\nPING\r\n")
+            .expect("send requests");
+        stream
+            .shutdown(std::net::Shutdown::Write)
+            .expect("half-close");
+        let mut got = Vec::new();
+        stream
+            .set_read_timeout(Some(PATIENCE))
+            .expect("read timeout");
+        stream
+            .read_to_end(&mut got)
+            .expect("read until the server closes");
+        assert_eq!(got, b"+OK\r\n+PONG\r\n");
+    }
+    ctl.send(b"INFO clients\r\n");
+    let info = String::from_utf8_lossy(&ctl.read_quiet(QUIET).bytes).into_owned();
+    assert!(info.contains("connected_clients:1\r\n"), "{info}");
 }

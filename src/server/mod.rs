@@ -360,7 +360,13 @@ impl Server {
                 result
             };
             match result {
-                Ok(0) => return Err(Close::Gone),
+                // The end of the client's stream: what it sent before is
+                // still answered (Redis writes those replies before it
+                // reads the end), then the connection closes.
+                Ok(0) => {
+                    client.state.close_after_reply = true;
+                    return Ok(());
+                }
                 Ok(n) => {
                     read_this_turn += n;
                     self.engine.stats.total_reads_processed += 1;
