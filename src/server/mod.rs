@@ -153,7 +153,10 @@ impl Server {
                             self.write_client(t);
                         }
                         if event.is_readable() || event.is_read_closed() || event.is_error() {
-                            self.read_client(t);
+                            // A hang-up must be read through to its end
+                            // of stream: no later edge would announce it.
+                            let drain = event.is_read_closed() || event.is_error();
+                            self.read_client(t, drain);
                         }
                     }
                 }
@@ -162,7 +165,7 @@ impl Server {
             for t in std::mem::take(&mut self.pending_read) {
                 if let Some(Some(c)) = self.clients.get_mut(t) {
                     c.queued_read = false;
-                    self.read_client(t);
+                    self.read_client(t, true);
                 }
             }
             if Instant::now() >= self.next_cron {
@@ -284,11 +287,16 @@ impl Server {
     }
 
     /// Reads what a client sent and runs every complete command in it.
-    fn read_client(&mut self, token: usize) {
+    /// Reads and runs what a client sent. With `drain`, reading goes on
+    /// until the socket would block; without, it stops after a short read,
+    /// which on a stream socket means the kernel had nothing more: any
+    /// data arriving later raises a new edge-triggered event, so the
+    /// extra read that would only say "would block" is saved.
+    fn read_client(&mut self, token: usize, drain: bool) {
         let Some(mut client) = self.clients.get_mut(token).and_then(Option::take) else {
             return;
         };
-        let outcome = self.read_and_process(&mut client, token);
+        let outcome = self.read_and_process(&mut client, token, drain);
         let now = crate::util::now_ms();
         self.engine
             .check_output_limit(&mut client.state, &client.reply, now);
@@ -319,7 +327,12 @@ impl Server {
         }
     }
 
-    fn read_and_process(&mut self, client: &mut Client, token: usize) -> Result<(), Close> {
+    fn read_and_process(
+        &mut self,
+        client: &mut Client,
+        token: usize,
+        drain: bool,
+    ) -> Result<(), Close> {
         // Requests that arrived while the client was blocked run first.
         if !client.query.is_empty() && client.state.blocked.is_none() {
             self.process_input(client, token);
@@ -343,6 +356,11 @@ impl Server {
                 .filter(|&n| n > IOBUF_LEN)
                 .map_or(IOBUF_LEN, |n| n.min(MAX_READ_LEN));
             unpin_partial_args(&mut client.args);
+            let asked = if want <= self.read_buf.len() {
+                self.read_buf.len()
+            } else {
+                want
+            };
             let result = if want <= self.read_buf.len() {
                 let result = client.socket.read(&mut self.read_buf);
                 let n = *result.as_ref().unwrap_or(&0);
@@ -380,6 +398,9 @@ impl Server {
                         return Err(Close::QueryLimit);
                     }
                     self.process_input(client, token);
+                    if n < asked && !drain {
+                        return Ok(());
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
