@@ -287,11 +287,11 @@ impl Server {
     }
 
     /// Reads what a client sent and runs every complete command in it.
-    /// Reads and runs what a client sent. With `drain`, reading goes on
-    /// until the socket would block; without, it stops after a short read,
-    /// which on a stream socket means the kernel had nothing more: any
-    /// data arriving later raises a new edge-triggered event, so the
-    /// extra read that would only say "would block" is saved.
+    /// With `drain`, reading goes on until the socket would block; without,
+    /// it stops after a short read, which on a stream socket means the
+    /// kernel had nothing more: data arriving later raises a new
+    /// edge-triggered event, so the read that would only say "would
+    /// block" is saved.
     fn read_client(&mut self, token: usize, drain: bool) {
         let Some(mut client) = self.clients.get_mut(token).and_then(Option::take) else {
             return;
