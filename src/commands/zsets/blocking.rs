@@ -6,8 +6,7 @@
 
 use super::pop::{generic_pop, parse_zmpop};
 use crate::commands::blocking::{BlockKind, keys_to_try, parse_timeout};
-use crate::commands::{CmdError, CmdResult, Ctx};
-use crate::db::Value;
+use crate::commands::{CmdResult, Ctx};
 use bytes::Bytes;
 
 pub(super) fn bzpopmin(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
@@ -27,8 +26,15 @@ fn bzpop(ctx: &mut Ctx, args: &[Bytes], max: bool) -> CmdResult {
     let keys = &rest[1..];
     let deadline = parse_timeout(timeout, ctx.now_ms)?;
     let woken = ctx.client.woken_by.take();
-    if let Some(key) = first_zset(ctx, keys_to_try(keys, woken.as_ref()))? {
-        return generic_pop(ctx, &[key], max, true, None, false, false);
+    if generic_pop(
+        ctx,
+        keys_to_try(keys, woken.as_ref()),
+        max,
+        true,
+        None,
+        false,
+    )? {
+        return Ok(());
     }
     ctx.block_or_null(BlockKind::ZSet, keys, deadline, args);
     Ok(())
@@ -40,25 +46,16 @@ pub(super) fn bzmpop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let (keys, max, count) = parse_zmpop(&args[1..])?;
     let deadline = parse_timeout(&args[1], ctx.now_ms)?;
     let woken = ctx.client.woken_by.take();
-    if let Some(key) = first_zset(ctx, keys_to_try(keys, woken.as_ref()))? {
-        return generic_pop(ctx, &[key], max, true, Some(count), true, true);
+    if generic_pop(
+        ctx,
+        keys_to_try(keys, woken.as_ref()),
+        max,
+        true,
+        Some(count),
+        true,
+    )? {
+        return Ok(());
     }
     ctx.block_or_null(BlockKind::ZSet, keys, deadline, args);
     Ok(())
-}
-
-/// The first of `keys` that holds a sorted set (never empty: empty ones
-/// are deleted); WRONGTYPE for another type met before it, as Redis
-/// checks each key in turn.
-fn first_zset(ctx: &mut Ctx, keys: &[Bytes]) -> Result<Option<Bytes>, CmdError> {
-    let now = ctx.now_ms;
-    let db = ctx.db();
-    for key in keys {
-        match db.get_mut(key, now).map(|o| &o.value) {
-            None => {}
-            Some(Value::ZSet(_)) => return Ok(Some(key.clone())),
-            Some(_) => return Err(CmdError::WRONG_TYPE),
-        }
-    }
-    Ok(None)
 }

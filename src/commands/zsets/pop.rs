@@ -14,12 +14,12 @@ use bytes::Bytes;
 /// - `max`: pop the highest scores instead of the lowest;
 /// - `emit_key`: put the key name in the reply (BZPOP*, ZMPOP);
 /// - `count`: how many to pop; `None` is the plain single pop;
-/// - `nested`: one array per member/score pair instead of a flat array;
-/// - `nil_when_empty`: a null array rather than an empty one when no key
-///   holds anything (ZMPOP).
+/// - `nested`: one array per member/score pair instead of a flat array.
 ///
-/// A key of another type met before any sorted set is WRONGTYPE. The key
-/// is deleted when it runs empty.
+/// Returns false, having replied nothing, when no key holds a sorted set:
+/// each caller answers that case its own way (or blocks). A key of another
+/// type met before any sorted set is WRONGTYPE. The key is deleted when
+/// it runs empty.
 pub fn generic_pop(
     ctx: &mut Ctx,
     keys: &[Bytes],
@@ -27,8 +27,7 @@ pub fn generic_pop(
     emit_key: bool,
     count: Option<u64>,
     nested: bool,
-    nil_when_empty: bool,
-) -> CmdResult {
+) -> Result<bool, CmdError> {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     let mut popped = 0u64;
@@ -40,7 +39,7 @@ pub fn generic_pop(
         found = true;
         if count == Some(0) {
             reply.array(0);
-            return Ok(());
+            return Ok(true);
         }
         let n = usize::try_from(count.unwrap_or(1))
             .unwrap_or(usize::MAX)
@@ -72,15 +71,8 @@ pub fn generic_pop(
         delete_if_empty(db, key);
         break;
     }
-    if !found {
-        if nil_when_empty {
-            reply.null_array();
-        } else {
-            reply.array(0);
-        }
-    }
     ctx.dirty(popped);
-    Ok(())
+    Ok(found)
 }
 
 pub(super) fn zpopmin(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
@@ -104,13 +96,19 @@ fn pop_min_max(ctx: &mut Ctx, args: &[Bytes], max: bool) -> CmdResult {
         None => None,
     };
     let nested = ctx.reply.proto == Protocol::Resp3 && count.is_some();
-    generic_pop(ctx, &args[1..2], max, false, count, nested, false)
+    if !generic_pop(ctx, &args[1..2], max, false, count, nested)? {
+        ctx.reply.array(0);
+    }
+    Ok(())
 }
 
 /// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
 pub(super) fn zmpop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let (keys, max, count) = parse_zmpop(args)?;
-    generic_pop(ctx, keys, max, true, Some(count), true, true)
+    if !generic_pop(ctx, keys, max, true, Some(count), true)? {
+        ctx.reply.null_array();
+    }
+    Ok(())
 }
 
 /// ZMPOP's arguments from `numkeys` on (`args[1]`), checked in Redis's
