@@ -17,6 +17,7 @@ pub mod key;
 pub mod list;
 pub mod listpack;
 pub mod set;
+pub mod stream;
 pub mod value;
 pub mod zset;
 
