@@ -193,14 +193,10 @@ fn next_id(s: &Stream, given: Option<id::Parsed>, now: i64) -> Result<StreamId, 
 }
 
 /// XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]: a missing key
-/// trims nothing, before the options are even read.
+/// trims nothing.
 pub(super) fn xtrim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let node_entries = ctx.engine.config.stream_node_max_entries;
     let now = ctx.now_ms;
-    if write_stream(ctx.db(), &args[1], now)?.is_none() {
-        ctx.reply.int(0);
-        return Ok(());
-    }
     let a = parse_add_or_trim(args, false, node_entries)?;
     let mut removed = 0;
     if let (Some(s), Some(t)) = (write_stream(ctx.db(), &args[1], now)?, a.trim) {

@@ -61,14 +61,10 @@ fn parse_read(args: &[Bytes], xreadgroup: bool) -> Result<ReadArgs<'_>, CmdError
             r.streams_at = i + 1;
             let rest = args.len() - r.streams_at;
             if !rest.is_multiple_of(2) {
-                let (name, symbol) = if xreadgroup {
-                    ("xreadgroup", '>')
-                } else {
-                    ("xread", '$')
-                };
-                return Err(CmdError::msg(format!(
-                    "ERR Unbalanced '{name}' list of streams: for each stream key an ID or '{symbol}' must be specified."
-                )));
+                // Redis names XREAD and `$` here for XREADGROUP too.
+                return Err(CmdError::text(
+                    "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
+                ));
             }
             r.nkeys = rest / 2;
             break;

@@ -221,3 +221,26 @@ fn add_range_delete_trim_setid_and_their_errors() {
     s.check("type e", b"+stream\r\n");
     s.check("object encoding e", b"$6\r\nstream\r\n");
 }
+#[test]
+fn xtrim_reads_its_options_before_the_key_and_xread_lists_must_pair() {
+    let mut s = Session::new();
+    s.check("set xstr a", b"+OK\r\n");
+    s.check(
+        "xtrim xstr maxlen abc",
+        b"-ERR value is not an integer or out of range\r\n",
+    );
+    s.check(
+        "xtrim nokey maxlen abc",
+        b"-ERR value is not an integer or out of range\r\n",
+    );
+    s.check("xtrim nokey foo bar", b"-ERR syntax error\r\n");
+    s.check(
+        "xtrim nokey limit 5",
+        b"-ERR syntax error, LIMIT cannot be used without specifying a trimming strategy\r\n",
+    );
+    s.check("xtrim nokey maxlen 1", b":0\r\n");
+    s.check(
+        "xreadgroup group g c streams x1 > x2",
+        b"-ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.\r\n",
+    );
+}
