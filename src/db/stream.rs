@@ -1,6 +1,6 @@
-//! The stream type, stored as Redis stores it: an ordered map from a
-//! block's master ID to a listpack block of up to stream-node-max-entries
-//! entries (and about stream-node-max-bytes bytes).
+//! The stream type, stored as Redis stores it: listpack blocks of up to
+//! stream-node-max-entries entries (and about stream-node-max-bytes
+//! bytes), kept in order of their master IDs (see [`blocks`]).
 //!
 //! A block opens with its master entry — `count, deleted, num-fields,
 //! field.., 0` — taken from the first entry added to it. Each entry then
@@ -14,10 +14,12 @@
 //!
 //! Consumer groups live in [`group`].
 
+mod blocks;
 pub mod group;
 pub mod id;
 
 use super::listpack::{Entry, Listpack};
+use blocks::Blocks;
 use bytes::Bytes;
 pub use group::{Consumer, Group, Pending};
 pub use id::StreamId;
@@ -57,7 +59,7 @@ pub struct Trim {
 /// A stream value.
 #[derive(Clone, Debug, Default)]
 pub struct Stream {
-    nodes: BTreeMap<StreamId, Listpack>,
+    nodes: Blocks,
     length: u64,
     pub last_id: StreamId,
     pub first_id: StreamId,
@@ -162,7 +164,7 @@ impl Stream {
 
     /// Bytes held by the blocks (MEMORY USAGE and the like).
     pub fn allocated(&self) -> usize {
-        self.nodes.values().map(|lp| lp.allocated() + 48).sum()
+        self.nodes.iter().map(|(_, lp)| lp.allocated() + 48).sum()
     }
 
     /// Appends an entry with `id` (already checked to be above the last
@@ -177,10 +179,9 @@ impl Stream {
             Ok(0) | Err(_) => NODE_MAX_SIZE,
             Ok(n) => n.min(NODE_MAX_SIZE),
         };
-        let mut last = self.nodes.last_key_value().map(|(k, _)| *k);
-        if let Some(master) = last
-            && let Some(lp) = self.nodes.get(&master)
-        {
+        let mut last = self.nodes.last().map(|(k, _)| *k);
+        let mut full_size = 0;
+        if let Some((_, lp)) = self.nodes.last() {
             let full = if lp.bytes_len() + LP_OVERHEAD + payload >= max_bytes {
                 true
             } else if limits.entries > 0 {
@@ -190,12 +191,19 @@ impl Stream {
                 false
             };
             if full {
+                // The block is done growing: give back the buffer's slack,
+                // as Redis shrinks a full listpack to fit.
+                if let Some((_, lp)) = self.nodes.last_mut() {
+                    lp.shrink_to_fit();
+                    full_size = lp.bytes_len();
+                }
                 last = None;
             }
         }
         let mut flags = 0;
-        let master = match last.and_then(|m| self.nodes.get_mut(&m).map(|lp| (m, lp))) {
+        let master = match last.and_then(|_| self.nodes.last_mut()) {
             Some((master, lp)) => {
+                let master = *master;
                 let count = int(lp.get(0));
                 lp.replace_at(0, Entry::Int(count + 1));
                 let (mf, _) = master_fields(lp);
@@ -211,6 +219,9 @@ impl Stream {
             }
             None => {
                 let mut lp = Listpack::new();
+                // Likely as big as the block before it: one allocation of
+                // the right size instead of doublings and a final shrink.
+                lp.reserve_exact(full_size);
                 lp.push_back(Entry::Int(1));
                 lp.push_back(Entry::Int(0));
                 lp.push_back(Entry::Int(numfields));
@@ -218,12 +229,12 @@ impl Stream {
                     lp.push_back(&f[..]);
                 }
                 lp.push_back(Entry::Int(0));
-                self.nodes.insert(id, lp);
+                self.nodes.push(id, lp);
                 flags |= FLAG_SAMEFIELDS;
                 id
             }
         };
-        let Some(lp) = self.nodes.get_mut(&master) else {
+        let Some((_, lp)) = self.nodes.last_mut() else {
             return;
         };
         lp.push_back(Entry::Int(flags));
@@ -259,18 +270,18 @@ impl Stream {
         rev: bool,
         f: &mut dyn FnMut(StreamId, &[Entry]) -> bool,
     ) {
-        if start > end || self.length == 0 {
+        if start > end || self.length == 0 || self.nodes.is_empty() {
             return;
         }
         // The block holding `start` begins at or before it.
-        let from = self
-            .nodes
-            .range(..=start)
-            .next_back()
-            .map_or(start, |(k, _)| *k);
+        let from = self.nodes.index_of(start).unwrap_or(0);
+        let to = self.nodes.index_of(end).map_or(0, |i| i + 1);
         let mut buf = Vec::new();
         if !rev {
-            for (&master, lp) in self.nodes.range(from..=end) {
+            for &(master, ref lp) in (from..to).filter_map(|i| self.nodes.get(i)) {
+                if master > end {
+                    return;
+                }
                 let (fields, mut p) = master_fields(lp);
                 while let Some(pos) = p {
                     let Some((id, flags, next)) = read_entry(lp, pos, master, &fields, &mut buf)
@@ -287,7 +298,10 @@ impl Stream {
                 }
             }
         } else {
-            for (&master, lp) in self.nodes.range(from..=end).rev() {
+            for &(master, ref lp) in (from..to).rev().filter_map(|i| self.nodes.get(i)) {
+                if master > end {
+                    continue;
+                }
                 let (fields, _) = master_fields(lp);
                 for (pos, id) in live_entries(master, lp).into_iter().rev() {
                     if id < start {
@@ -327,7 +341,10 @@ impl Stream {
     /// Flags the entry deleted (dropping its block when it was the last
     /// live one there); false if there is no such live entry.
     pub fn delete(&mut self, id: StreamId) -> bool {
-        let Some((&master, lp)) = self.nodes.range_mut(..=id).next_back() else {
+        let Some(index) = self.nodes.index_of(id) else {
+            return false;
+        };
+        let Some(&mut (master, ref mut lp)) = self.nodes.get_mut(index) else {
             return false;
         };
         let Some(pos) = live_entries(master, lp)
@@ -341,7 +358,7 @@ impl Stream {
         lp.replace_at(pos, Entry::Int(flags | FLAG_DELETED));
         let count = int(lp.get(0));
         if count <= 1 {
-            self.nodes.remove(&master);
+            self.nodes.remove(index);
         } else {
             lp.replace_at(0, Entry::Int(count - 1));
             if let Some(p) = lp.next(0) {
@@ -374,7 +391,7 @@ impl Stream {
             {
                 break;
             }
-            let Some((&master, lp)) = self.nodes.first_key_value() else {
+            let Some(&(master, ref lp)) = self.nodes.first() else {
                 break;
             };
             let entries = int(lp.get(0)) as u64;
@@ -387,7 +404,7 @@ impl Stream {
                 TrimTo::MinId(min) => last_entry_id(master, lp).is_some_and(|id| id < min),
             };
             if remove_node {
-                self.nodes.remove(&master);
+                self.nodes.remove(0);
                 self.length -= entries;
                 deleted += entries;
                 continue;
@@ -395,7 +412,7 @@ impl Stream {
             if t.approx {
                 break;
             }
-            let Some(lp) = self.nodes.get_mut(&master) else {
+            let Some((_, lp)) = self.nodes.get_mut(0) else {
                 break;
             };
             let mut from_lp = 0;
