@@ -156,3 +156,43 @@ fn a_waiter_on_an_explicit_id_is_served_from_past_it() {
     );
     w.expect(b"*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-6\r\n*2\r\n$1\r\na\r\n$1\r\n2\r\n");
 }
+
+#[test]
+fn deleting_the_stream_unblocks_group_readers_with_an_error_but_not_plain_readers() {
+    let server = Server::start(&[]);
+    let mut ctl = server.conn();
+    ctl.roundtrip(
+        &resp(&[b"XGROUP", b"CREATE", b"s", b"g", b"$", b"MKSTREAM"]),
+        b"+OK\r\n",
+    );
+    let mut group_reader = blocked_client(
+        &server,
+        &mut ctl,
+        0,
+        &[
+            b"XREADGROUP",
+            b"GROUP",
+            b"g",
+            b"c",
+            b"BLOCK",
+            b"0",
+            b"STREAMS",
+            b"s",
+            b">",
+        ],
+    );
+    let mut reader = blocked_client(
+        &server,
+        &mut ctl,
+        1,
+        &[b"XREAD", b"BLOCK", b"0", b"STREAMS", b"s", b"$"],
+    );
+    ctl.roundtrip(&resp(&[b"DEL", b"s"]), b":1\r\n");
+    group_reader.expect(b"-UNBLOCKED the stream key no longer exists\r\n");
+    wait_blocked(&mut ctl, 1);
+    ctl.roundtrip(
+        &resp(&[b"XADD", b"s", b"1-1", b"f", b"v"]),
+        b"$3\r\n1-1\r\n",
+    );
+    reader.expect(b"*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n");
+}

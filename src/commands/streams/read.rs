@@ -123,7 +123,14 @@ fn read(ctx: &mut Ctx, args: &[Bytes], xreadgroup: bool) -> CmdResult {
     let mut wants = Vec::with_capacity(keys.len());
     for (key, id_arg) in keys.iter().zip(id_args) {
         let db = ctx.db();
-        let s = read_stream(db, key, now)?;
+        let s = read_stream(db, key, now);
+        if woken.as_ref().is_some_and(|w| w == key)
+            && r.group.is_some()
+            && !matches!(s, Ok(Some(_)))
+        {
+            return Err(CmdError::text("UNBLOCKED the stream key no longer exists"));
+        }
+        let s = s?;
         if let Some((group, _)) = r.group {
             let exists = s
                 .as_ref()
@@ -366,7 +373,8 @@ pub fn can_serve(db: &mut Db, key: &[u8], args: &[Bytes], now: i64) -> bool {
     };
     let s: &Stream = match db.peek(key, now).map(|o| &o.value) {
         Some(Value::Stream(s)) => s,
-        _ => return false,
+        // A group reader learns that its stream was deleted.
+        _ => return r.group.is_some(),
     };
     let after = match r.group {
         Some((group, _)) => match s.groups.get(&group[..]) {
