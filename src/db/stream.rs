@@ -162,6 +162,11 @@ impl Stream {
         self.nodes.len()
     }
 
+    /// The master IDs of the blocks, in order.
+    pub fn masters(&self) -> impl Iterator<Item = StreamId> + '_ {
+        self.nodes.iter().map(|(id, _)| *id)
+    }
+
     /// Bytes held by the blocks (MEMORY USAGE and the like).
     pub fn allocated(&self) -> usize {
         self.nodes.iter().map(|(_, lp)| lp.allocated() + 48).sum()

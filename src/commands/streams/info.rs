@@ -22,13 +22,47 @@ fn entries_read(g: &Group) -> Option<i64> {
     (g.entries_read >= 0).then_some(g.entries_read)
 }
 
-/// An estimate of Redis's radix tree node count for XINFO (a value that
-/// depends on its internal layout; one key takes two nodes).
+/// The node count of Redis's radix tree over the blocks' master IDs (as
+/// 16 big-endian bytes): a path-compressed trie, where a run of bytes
+/// shared by every key below is one node, each point where keys part is
+/// one node, and each key ends in a leaf node of its own.
 fn rax_nodes(s: &Stream) -> i64 {
-    match s.node_count() {
-        0 => 1,
-        n => n as i64 + 1,
+    let keys: Vec<[u8; 16]> = s
+        .masters()
+        .map(|id| {
+            let mut k = [0u8; 16];
+            k[..8].copy_from_slice(&id.ms.to_be_bytes());
+            k[8..].copy_from_slice(&id.seq.to_be_bytes());
+            k
+        })
+        .collect();
+    if keys.is_empty() {
+        return 1;
     }
+    subtree_nodes(&keys, 0)
+}
+
+/// Nodes below a point at `depth` that `keys` (sorted, distinct) share.
+fn subtree_nodes(keys: &[[u8; 16]], depth: usize) -> i64 {
+    let (Some(first), Some(last)) = (keys.first(), keys.last()) else {
+        return 0;
+    };
+    // The bytes every key shares from here: equal in the first and last.
+    let shared = (depth..16).take_while(|&i| first[i] == last[i]).count();
+    let compressed = i64::from(shared > 0);
+    let at = depth + shared;
+    if at == 16 {
+        return compressed + 1;
+    }
+    let mut total = compressed + 1;
+    let mut start = 0;
+    while start < keys.len() {
+        let byte = keys[start][at];
+        let len = keys[start..].iter().take_while(|k| k[at] == byte).count();
+        total += subtree_nodes(&keys[start..start + len], at + 1);
+        start += len;
+    }
+    total
 }
 
 /// XINFO STREAM key [FULL [COUNT count]]

@@ -244,3 +244,36 @@ fn xtrim_reads_its_options_before_the_key_and_xread_lists_must_pair() {
         b"-ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.\r\n",
     );
 }
+
+/// XINFO STREAM's radix-tree-nodes for blocks of one entry each, as Redis
+/// 7.0.15 counted them for the same IDs.
+#[test]
+fn radix_tree_nodes_follow_redis_for_the_master_ids() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["1-1"], "2"),
+        (&["1-1", "1-2"], "4"),
+        (&["1-1", "1000000000-2"], "6"),
+        (&["1-1", "1-2", "1-3"], "5"),
+    ];
+    let nodes = |s: &mut Session| {
+        let info = s.call(&["xinfo", "stream", "s"]);
+        let at = info.find("radix-tree-nodes\r\n:").map(|i| i + 19);
+        at.and_then(|i| info[i..].split("\r\n").next().map(str::to_string))
+    };
+    for (ids, want) in cases {
+        let mut s = Session::new();
+        s.check("config set stream-node-max-entries 1", b"+OK\r\n");
+        for id in *ids {
+            s.call(&["xadd", "s", id, "a", "1"]);
+        }
+        assert_eq!(nodes(&mut s).as_deref(), Some(*want), "{ids:?}");
+    }
+    let mut s = Session::new();
+    s.check("config set stream-node-max-entries 1", b"+OK\r\n");
+    for ms in 1..=300 {
+        s.call(&["xadd", "s", &format!("{ms}-0"), "a", "1"]);
+    }
+    assert_eq!(nodes(&mut s).as_deref(), Some("604"));
+    s.call(&["xtrim", "s", "maxlen", "0"]);
+    assert_eq!(nodes(&mut s).as_deref(), Some("1"));
+}
