@@ -11,14 +11,18 @@
 #
 # Usage: scripts/bench.sh [-t tests] [-P pipeline] [-c clients] [-n requests]
 #                         [-d datasize] [-r keyspace] [-R rounds] [-M sets]
-#   -t  comma-separated redis-benchmark tests (default: $DEFAULT_TESTS below)
+#                         [-S subscribers] [-x command]...
+#   -t  comma-separated redis-benchmark tests (default: $DEFAULT_TESTS below;
+#       -t '' with -x runs only the commands)
+#   -x  also benchmark an arbitrary command, e.g. -x "XADD s * f v" (may be
+#       repeated; redis-benchmark runs it as given, `__rand_int__` and all)
 #   -P, -c, -n, -d, -r  passed to redis-benchmark as they are
 #   -R  rounds per server (default 3)
 #   -S  Pub/Sub instead of the tests: PUBLISH to 1 channel with each count
 #       of subscribers in a comma-separated list (e.g. 1,100), messages
 #       delivered per second (publishes/s x subscribers); -d sets the size
 #   -M  memory instead of throughput: bytes per element of each data set
-#       (all, or a list of strings,list,hash,set,zset,small_hashes), each
+#       (all, or a list of strings,list,hash,set,zset,small_hashes,stream), each
 #       server loaded fresh; see scripts/bench/memory.py
 # Environment: REDIS_PORT / FERREDIS_PORT pick the ports (default: free
 # loopback ports); FERREDIS_BIN skips the release build and uses that binary.
@@ -38,13 +42,14 @@ datasize=3
 keyspace=""
 memory=""
 pubsub=""
+commands=()
 
 usage() {
-    sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
-while getopts "t:P:c:n:d:r:R:M:S:h" opt; do
+while getopts "t:P:c:n:d:r:R:M:S:x:h" opt; do
     case $opt in
         t) tests=$OPTARG ;;
         P) pipeline=$OPTARG ;;
@@ -55,6 +60,7 @@ while getopts "t:P:c:n:d:r:R:M:S:h" opt; do
         R) rounds=$OPTARG ;;
         M) memory=$OPTARG ;;
         S) pubsub=$OPTARG ;;
+        x) commands+=("$OPTARG") ;;
         h) usage 0 ;;
         *) usage 1 ;;
     esac
@@ -80,7 +86,7 @@ else
 fi
 
 if [ -n "$memory" ]; then
-    [ "$memory" = all ] && memory=strings,list,hash,set,zset,small_hashes
+    [ "$memory" = all ] && memory=strings,list,hash,set,zset,small_hashes,stream
     exec python3 "$root/scripts/bench/memory.py" --ferredis "$ferredis" --only "$memory"
 fi
 
@@ -217,12 +223,17 @@ fi
 # its list with LPUSH).
 for round in $(seq "$rounds"); do
     echo "round $round/$rounds" >&2
-    for test in ${tests//,/ }; do
+    # Tests by name, then the -x commands by index.
+    runs=(${tests//,/ })
+    for i in "${!commands[@]}"; do runs+=("x$i"); done
+    for test in "${runs[@]}"; do
+        what=(-t "$test")
+        [[ $test =~ ^x[0-9]+$ ]] && read -r -a what <<<"${commands[${test#x}]}"
         for name in redis ferredis; do
             if [ "$name" = redis ]; then port=$redis_port; pid=$redis_pid; else port=$ferredis_port; pid=$ferredis_pid; fi
             out="$work/$name.$round.$test.csv"
             before=$(cpu_ns "$pid")
-            redis-benchmark -p "$port" "${bench_flags[@]}" -t "$test" >"$out"
+            redis-benchmark -p "$port" "${bench_flags[@]}" "${what[@]}" >"$out"
             after=$(cpu_ns "$pid")
             awk -F'","' -v server="$name" -v cpu=$((after - before)) -v n="$requests" '
                 NR > 1 { sub(/^"/, "", $1); label[NR] = $1; rps[NR] = $2; rows++ }

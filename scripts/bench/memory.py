@@ -5,7 +5,7 @@ read from /proc, the data loaded with `redis-cli --pipe`, and its RSS read
 again: (after - before) / elements is the figure reported. A fresh process
 per data set keeps one load's freed memory out of the next one's figure.
 
-    python3 scripts/bench/memory.py --ferredis target/release/ferredis [--only list,hash]
+    python3 scripts/bench/memory.py --ferredis target/release/ferredis [--only list,hash] [--port P]
 """
 
 import argparse
@@ -71,6 +71,15 @@ def small_hashes(f):
     return 1_000_000
 
 
+def stream(f):
+    # Entries of three fields, IDs from the server's clock, as XADD * makes
+    # them; one stream, so the blocks (listpack nodes) dominate.
+    for i in range(N):
+        f.write(resp(b"XADD", b"stream", b"*", b"name", b"user:%07d" % i,
+                     b"score", b"%d" % (i * 7 % 1000), b"ok", b"1"))
+    return N
+
+
 DATA = {
     "strings": ("1,000,000 keys, 10-byte values", strings),
     "list": ("one list of 1,000,000 elements", list_),
@@ -78,6 +87,7 @@ DATA = {
     "set": ("one set of 1,000,000 members", set_),
     "zset": ("one sorted set of 1,000,000 members", zset),
     "small_hashes": ("100,000 hashes of 10 fields", small_hashes),
+    "stream": ("one stream of 1,000,000 3-field entries", stream),
 }
 
 
@@ -92,8 +102,8 @@ def rss(pid: int) -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def measure(argv, data_path: str, elements: int, work: str) -> float:
-    port = free_port()
+def measure(argv, data_path: str, elements: int, work: str, port: int = 0) -> float:
+    port = port or free_port()
     proc = subprocess.Popen(
         argv + ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--dir", work, "--logfile", os.path.join(work, "server.log")],
@@ -124,6 +134,7 @@ def main() -> None:
     p.add_argument("--ferredis", required=True)
     p.add_argument("--redis", default="redis-server")
     p.add_argument("--only", default=",".join(DATA))
+    p.add_argument("--port", type=int, default=0, help="port for every server (default: a free one)")
     args = p.parse_args()
     print(f"{'data set':<40} {'redis B/elem':>13} {'ferredis B/elem':>16} {'ratio':>7}")
     worst = 0.0
@@ -133,8 +144,8 @@ def main() -> None:
             path = os.path.join(work, name + ".resp")
             with open(path, "wb") as f:
                 elements = gen(f)
-            r = measure([args.redis], path, elements, work)
-            fe = measure([args.ferredis], path, elements, work)
+            r = measure([args.redis], path, elements, work, args.port)
+            fe = measure([args.ferredis], path, elements, work, args.port)
             ratio = fe / r if r > 0 else 0.0
             worst = max(worst, ratio)
             print(f"{title:<40} {r:>13.1f} {fe:>16.1f} {ratio:>7.3f}", flush=True)

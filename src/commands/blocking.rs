@@ -24,6 +24,10 @@ use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 pub enum BlockKind {
     List,
     ZSet,
+    /// XREAD/XREADGROUP: the key usually exists already, so XADD (and
+    /// XGROUP DESTROY) signal it; whether the waiter can be served depends
+    /// on the ID it waits for, kept in its arguments.
+    Stream,
 }
 
 /// A blocked client's command, kept until it can be served.
@@ -205,6 +209,14 @@ impl Ctx<'_> {
         }
     }
 
+    /// Tells waiters on `key` (in the client's database) that it may now
+    /// serve them although it existed before: a stream given an entry or
+    /// losing a group (Redis's signalKeyAsReady).
+    pub fn signal_ready(&mut self, key: &[u8]) {
+        let db = self.client.db;
+        self.engine.blocking.signal_ready(db, key);
+    }
+
     /// Blocks as [`block`](Self::block) does, or, inside a transaction,
     /// answers with the null array at once (what most blocking commands
     /// reply on timeout).
@@ -249,7 +261,7 @@ impl Engine {
                     let Some(blocked) = &state.blocked else {
                         return;
                     };
-                    if !self.has_data(blocked.kind, key.0, &key.1) {
+                    if !self.has_data(blocked.kind, key.0, &key.1, &blocked.args) {
                         return;
                     }
                     if let Some(blocked) = state.blocked.take() {
@@ -300,11 +312,14 @@ impl Engine {
     }
 
     /// Whether `key` holds a non-empty value of the kind a client waits for.
-    fn has_data(&mut self, kind: BlockKind, db: usize, key: &[u8]) -> bool {
+    fn has_data(&mut self, kind: BlockKind, db: usize, key: &[u8], args: &[Bytes]) -> bool {
         let now = crate::util::now_ms();
         let Some(db) = self.keyspace.dbs.get_mut(db) else {
             return false;
         };
+        if kind == BlockKind::Stream {
+            return super::streams::can_serve(db, key, args, now);
+        }
         match (kind, db.peek(key, now).map(|o| &o.value)) {
             (BlockKind::List, Some(crate::db::Value::List(l))) => !l.is_empty(),
             (BlockKind::ZSet, Some(crate::db::Value::ZSet(z))) => !z.is_empty(),

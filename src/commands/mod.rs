@@ -29,6 +29,7 @@ mod server;
 mod sets;
 mod sort;
 pub mod stats;
+mod streams;
 mod strings;
 pub mod table;
 #[cfg(test)]
@@ -235,6 +236,7 @@ impl Engine {
             tx::COMMANDS,
             pubsub::COMMANDS,
             zsets::COMMANDS,
+            streams::COMMANDS,
         ]);
         let memory_startup = stats::used_memory();
         let mut engine = Engine {

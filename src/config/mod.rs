@@ -98,6 +98,8 @@ pub struct Config {
     pub set_max_intset_entries: i64,
     pub zset_max_listpack_entries: i64,
     pub zset_max_listpack_value: i64,
+    pub stream_node_max_bytes: i64,
+    pub stream_node_max_entries: i64,
     /// Per-command latency histograms for INFO latencystats.
     pub latency_tracking: bool,
     passive: HashMap<&'static str, String>,

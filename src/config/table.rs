@@ -337,8 +337,18 @@ pub static DIRECTIVES: &[Directive] = &[
         Slot::Int(|c| &mut c.zset_max_listpack_value)
     ),
     d!("hll-sparse-max-bytes", mem(I64), "3000", PASSIVE),
-    d!("stream-node-max-bytes", mem(I64), "4096", PASSIVE),
-    d!("stream-node-max-entries", int(0, I64), "100", PASSIVE),
+    d!(
+        "stream-node-max-bytes",
+        mem(I64),
+        "4096",
+        Slot::Int(|c| &mut c.stream_node_max_bytes)
+    ),
+    d!(
+        "stream-node-max-entries",
+        int(0, I64),
+        "100",
+        Slot::Int(|c| &mut c.stream_node_max_entries)
+    ),
     // Events, monitoring and limits.
     d!(
         "notify-keyspace-events",

@@ -17,6 +17,7 @@ pub mod key;
 pub mod list;
 pub mod listpack;
 pub mod set;
+pub mod stream;
 pub mod value;
 pub mod zset;
 
@@ -312,6 +313,7 @@ impl Db {
                 if obj.has_flag(flags::HAS_EXPIRE) {
                     self.expires.remove_hashed(hash, key);
                 }
+                self.note_deleted_stream(key, &obj);
                 true
             }
             None => false,
@@ -341,7 +343,16 @@ impl Db {
         if obj.has_flag(flags::HAS_EXPIRE) {
             self.expires.remove_hashed(hash, key);
         }
+        self.note_deleted_stream(key, &obj);
         Some(obj)
+    }
+
+    /// A deleted stream is signalled like a created key: XREADGROUP
+    /// waiters on it get an error (Redis's signalDeletedKeyAsReady).
+    fn note_deleted_stream(&mut self, key: &[u8], obj: &Object) {
+        if matches!(obj.value, Value::Stream(_)) {
+            self.note_created(key);
+        }
     }
 
     /// The key's absolute expire time in ms, if it has one.

@@ -9,6 +9,7 @@ use super::access::SHARED_INTEGERS;
 use super::hash::Hash;
 use super::list::List;
 use super::set::Set;
+use super::stream::Stream;
 use super::zset::ZSet;
 use bytes::Bytes;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -157,6 +158,7 @@ pub enum Value {
     Hash(Hash),
     Set(Box<Set>),
     ZSet(Box<ZSet>),
+    Stream(Box<Stream>),
 }
 
 impl Value {
@@ -168,6 +170,7 @@ impl Value {
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
+            Value::Stream(_) => "stream",
         }
     }
 }
@@ -329,6 +332,7 @@ impl Object {
             Value::Hash(h) => h.encoding(),
             Value::Set(s) => s.encoding(),
             Value::ZSet(z) => z.encoding(),
+            Value::Stream(_) => "stream",
         }
     }
 }

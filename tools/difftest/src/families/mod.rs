@@ -7,6 +7,7 @@ pub mod lists;
 pub mod server;
 pub mod sets;
 pub mod sort;
+pub mod streams;
 pub mod strings;
 pub mod zsets;
 
@@ -25,4 +26,5 @@ pub const ALL: &[(&str, StepFn)] = &[
     ("zsets", zsets::step),
     ("sort", sort::step),
     ("blocking", blocking::step),
+    ("streams", streams::step),
 ];
