@@ -256,6 +256,7 @@ impl Engine {
                         served = true;
                     }
                 });
+                self.deliver_late(clients, crate::util::now_ms());
                 if !found {
                     // The client is gone; its queue entries must not stay.
                     self.forget_client(id, &key);
@@ -347,5 +348,6 @@ impl Engine {
             self.blocking.unregister(state.id, &blocked);
         }
         self.pubsub.forget(state);
+        self.watches.unwatch_all(state.id);
     }
 }
