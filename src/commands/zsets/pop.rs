@@ -33,6 +33,7 @@ pub fn generic_pop(
     let (db, reply) = ctx.db_and_reply();
     let mut popped = 0u64;
     let mut found = false;
+    let mut from = None;
     for key in keys {
         let Some(zset) = write_zset(db, key, now)? else {
             continue;
@@ -69,6 +70,7 @@ pub fn generic_pop(
             reply.double(score);
             popped += 1;
         }
+        from = Some(key);
         delete_if_empty(db, key);
         break;
     }
@@ -80,6 +82,9 @@ pub fn generic_pop(
         }
     }
     ctx.dirty(popped);
+    if let Some(key) = from.filter(|_| popped > 0) {
+        super::removed_events(ctx, key, if max { "zpopmax" } else { "zpopmin" });
+    }
     Ok(())
 }
 
