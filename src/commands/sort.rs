@@ -329,6 +329,7 @@ fn run(ctx: &mut Ctx, args: &[Bytes], readonly: bool) -> CmdResult {
     let out_len = picked.len() * per_elem;
     let fill = ctx.engine.config.list_max_listpack_size;
     let mut dirty = 0;
+    let mut stored = None;
     let (db, reply) = ctx.db_and_reply();
     match o.store {
         None => {
@@ -367,13 +368,18 @@ fn run(ctx: &mut Ctx, args: &[Bytes], readonly: bool) -> CmdResult {
                     now,
                 );
                 dirty = out_len as u64;
+                stored = Some((crate::commands::keyevents::class::LIST, "sortstore", dst));
             } else if db.delete(dst, now) {
                 dirty = 1;
+                stored = Some((crate::commands::keyevents::class::GENERIC, "del", dst));
             }
             reply.int(out_len as i64);
         }
     }
     ctx.dirty(dirty);
+    if let Some((class, event, dst)) = stored {
+        ctx.key_changed(class, event, dst);
+    }
     Ok(())
 }
 
