@@ -229,3 +229,6 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -237,14 +237,136 @@ impl Engine {
 mod tests {
     use crate::commands::testkit::Session;
 
+    // Outcomes read off redis-server 7.0.15 with the same sequences.
     #[test]
-    fn expired_probe() {
+    fn a_change_by_anyone_aborts_exec() {
+        let mut s = Session::new();
+        let other = s.connect();
+        s.expect(&[(&["watch", "a"], "+OK\r\n")]);
+        s.run_as(other, &["set", "a", "1"]);
+        s.expect(&[
+            (&["multi"], "+OK\r\n"),
+            (&["get", "a"], "+QUEUED\r\n"),
+            (&["exec"], "*-1\r\n"),
+            // EXEC unwatched: the same transaction now runs.
+            (&["watch", "a"], "+OK\r\n"),
+            (&["multi"], "+OK\r\n"),
+            (&["get", "a"], "+QUEUED\r\n"),
+            (&["exec"], "*1\r\n$1\r\n1\r\n"),
+            // The watcher's own write counts too.
+            (&["watch", "a"], "+OK\r\n"),
+            (&["set", "a", "2"], "+OK\r\n"),
+            (&["multi"], "+OK\r\n"),
+            (&["exec"], "*-1\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn unwatch_discard_and_errors() {
+        let mut s = Session::new();
+        let other = s.connect();
+        s.expect(&[(&["watch", "b"], "+OK\r\n"), (&["unwatch"], "+OK\r\n")]);
+        s.run_as(other, &["set", "b", "1"]);
+        s.expect(&[
+            (&["multi"], "+OK\r\n"),
+            (
+                &["watch", "b"],
+                "-ERR WATCH inside MULTI is not allowed\r\n",
+            ),
+            // The refused WATCH does not doom the transaction.
+            (&["exec"], "*0\r\n"),
+            (&["watch", "x"], "+OK\r\n"),
+            (&["multi"], "+OK\r\n"),
+            (&["discard"], "+OK\r\n"),
+        ]);
+        s.run_as(other, &["set", "x", "1"]);
+        s.expect(&[
+            (&["multi"], "+OK\r\n"),
+            (&["exec"], "*0\r\n"),
+            (
+                &["watch"],
+                "-ERR wrong number of arguments for 'watch' command\r\n",
+            ),
+            // EXECABORT wins over a touched key.
+            (&["watch", "x"], "+OK\r\n"),
+            (&["set", "x", "2"], "+OK\r\n"),
+            (&["multi"], "+OK\r\n"),
+            (
+                &["nosuch"],
+                "-ERR unknown command 'nosuch', with args beginning with: \r\n",
+            ),
+            (
+                &["exec"],
+                "-EXECABORT Transaction discarded because of previous errors.\r\n",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn expiry_counts_unless_already_expired_at_watch() {
         let mut s = Session::new();
         s.expect(&[
             (&["set", "e", "1", "px", "100000"], "+OK\r\n"),
             (&["watch", "e"], "+OK\r\n"),
         ]);
+        // Past its time at EXEC, looked at or not.
         s.make_expired(0, "e");
         s.expect(&[(&["multi"], "+OK\r\n"), (&["exec"], "*-1\r\n")]);
+        s.expect(&[
+            (&["set", "e", "1", "px", "100000"], "+OK\r\n"),
+            (&["watch", "e"], "+OK\r\n"),
+        ]);
+        s.make_expired(0, "e");
+        s.expect(&[
+            (&["get", "e"], "$-1\r\n"),
+            (&["multi"], "+OK\r\n"),
+            (&["exec"], "*-1\r\n"),
+        ]);
+        // Already expired when watched: its deletion changes nothing.
+        s.expect(&[(&["set", "e", "1", "px", "100000"], "+OK\r\n")]);
+        s.make_expired(0, "e");
+        s.expect(&[
+            (&["watch", "e"], "+OK\r\n"),
+            (&["get", "e"], "$-1\r\n"),
+            (&["multi"], "+OK\r\n"),
+            (&["exec"], "*0\r\n"),
+        ]);
+    }
+
+    #[test]
+    fn flush_and_swapdb_touch_existing_keys_only() {
+        let mut s = Session::new();
+        let other = s.connect();
+        s.expect(&[
+            (&["set", "a", "1"], "+OK\r\n"),
+            (&["watch", "a", "b"], "+OK\r\n"),
+        ]);
+        s.run_as(other, &["flushdb"]);
+        s.expect(&[(&["multi"], "+OK\r\n"), (&["exec"], "*-1\r\n")]);
+        // Nothing watched existed: FLUSHALL changes nothing for us.
+        s.expect(&[(&["watch", "a", "b"], "+OK\r\n")]);
+        s.run_as(other, &["flushall"]);
+        s.expect(&[(&["multi"], "+OK\r\n"), (&["exec"], "*0\r\n")]);
+        s.expect(&[
+            (&["set", "a", "1"], "+OK\r\n"),
+            (&["watch", "a"], "+OK\r\n"),
+        ]);
+        s.run_as(other, &["swapdb", "0", "1"]);
+        s.expect(&[(&["multi"], "+OK\r\n"), (&["exec"], "*-1\r\n")]);
+        s.expect(&[(&["watch", "zz"], "+OK\r\n")]);
+        s.run_as(other, &["swapdb", "0", "1"]);
+        s.expect(&[(&["multi"], "+OK\r\n"), (&["exec"], "*0\r\n")]);
+    }
+
+    #[test]
+    fn resp3_abort_is_the_null() {
+        let mut s = Session::new();
+        s.resp3();
+        s.expect(&[
+            (&["watch", "a"], "+OK\r\n"),
+            (&["set", "a", "1"], "+OK\r\n"),
+            (&["multi"], "+OK\r\n"),
+            (&["exec"], "_\r\n"),
+        ]);
     }
 }
