@@ -109,13 +109,6 @@ impl Session {
         out
     }
 
-    /// Runs a command and checks the events it sent to subscriber `sub`.
-    #[track_caller]
-    pub fn expect_events(&mut self, sub: u64, args: &[&str], want: &[&str]) {
-        self.call(args);
-        assert_eq!(self.events(sub), want, "events of {args:?}");
-    }
-
     /// Runs a command given as text arguments; the reply as text (every
     /// reply these tests check is ASCII).
     pub fn call(&mut self, args: &[&str]) -> String {
