@@ -4,10 +4,12 @@ pub mod blocking;
 pub mod hashes;
 pub mod keys;
 pub mod lists;
+pub mod notify;
 pub mod server;
 pub mod sets;
 pub mod sort;
 pub mod strings;
+pub mod tx;
 pub mod zsets;
 
 use crate::generate::{Gen, Step};
@@ -25,4 +27,6 @@ pub const ALL: &[(&str, StepFn)] = &[
     ("zsets", zsets::step),
     ("sort", sort::step),
     ("blocking", blocking::step),
+    ("notify", notify::step),
+    ("tx", tx::step),
 ];
