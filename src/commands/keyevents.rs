@@ -14,6 +14,9 @@
 //! the command's own events and after each command, so they keep Redis's
 //! order. With notifications off and nothing watched, each call is two
 //! flag checks.
+//!
+//! Eviction does not exist yet; when it does, it reports each evicted key
+//! with `key_changed(class::EVICTED, "evicted", key)` like any other write.
 
 use super::{ClientState, Clients, Ctx, Engine};
 use crate::db::KeyEvent;

@@ -307,11 +307,10 @@ impl Engine {
         }
         // Expiries and misses of the command's lookups that no event of
         // its own flushed yet.
-        self.drain_key_events(
-            Some((&mut *client, &mut *reply)),
-            clients,
-            crate::util::now_ms(),
-        );
+        if self.key_event_mask != 0 {
+            let now = crate::util::now_ms();
+            self.drain_key_events(Some((&mut *client, &mut *reply)), clients, now);
+        }
         self.sync_key_event_mask();
         self.stats.total_error_replies += reply.take_error_count();
         // A CONFIG SET may have changed what lookups do to the access clock.
