@@ -179,6 +179,11 @@ fn setbit(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     })?;
     if changed {
         ctx.dirty(1);
+        ctx.key_changed(
+            crate::commands::keyevents::class::STRING,
+            "setbit",
+            &args[1],
+        );
     }
     ctx.reply.int(i64::from(old));
     Ok(())
@@ -421,8 +426,10 @@ fn bitop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     if len > 0 {
         db.set_live(dest, raw_object(result, now), false, now);
         ctx.dirty(1);
+        ctx.key_changed(crate::commands::keyevents::class::STRING, "set", dest);
     } else if db.remove(dest).is_some() {
         ctx.dirty(1);
+        ctx.key_changed(crate::commands::keyevents::class::GENERIC, "del", dest);
     }
     ctx.reply.int(len as i64);
     Ok(())

@@ -274,6 +274,7 @@ impl Engine {
                         served = true;
                     }
                 });
+                self.deliver_late(clients, crate::util::now_ms());
                 if !found {
                     // The client is gone; its queue entries must not stay.
                     self.forget_client(id, &key);
@@ -377,6 +378,7 @@ impl Engine {
             self.blocking.unregister(state.id, &blocked);
         }
         self.pubsub.forget(state);
+        self.watches.unwatch_all(state.id);
     }
 }
 

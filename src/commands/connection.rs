@@ -180,6 +180,7 @@ fn swapdb(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let a = int_arg(&args[1], Some("ERR invalid first DB index"))?;
     let b = int_arg(&args[2], Some("ERR invalid second DB index"))?;
     let (a, b) = (in_range(ctx, a)?, in_range(ctx, b)?);
+    ctx.engine.watched_dbs_swapped(a, b, ctx.now_ms);
     ctx.engine.keyspace.dbs.swap(a, b);
     // Keys waited on may exist now (Redis's scanDatabaseForReadyKeys).
     ctx.engine.blocking.signal_waited_in(a);
@@ -194,6 +195,7 @@ fn reset(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     c.db = 0;
     c.name.clear();
     c.reset_multi();
+    ctx.engine.watches.unwatch_all(c.id);
     ctx.engine.pubsub.forget(c);
     c.reply_off = false;
     c.reply_skip_next = false;

@@ -207,12 +207,15 @@ fn set_expire(ctx: &mut Ctx, args: &[Bytes], unit_ms: i64, relative: bool, cmd: 
         ctx.reply.int(0);
         return Ok(());
     }
-    if when <= now {
+    let event = if when <= now {
         db.remove(key);
+        "del"
     } else {
         db.set_expire(key, when);
-    }
+        "expire"
+    };
     ctx.dirty(1);
+    ctx.key_changed(crate::commands::keyevents::class::GENERIC, event, key);
     ctx.reply.int(1);
     Ok(())
 }
@@ -273,6 +276,7 @@ fn persist(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let removed = db.get_mut(key, now).is_some() && db.persist(key);
     if removed {
         ctx.dirty(1);
+        ctx.key_changed(crate::commands::keyevents::class::GENERIC, "persist", key);
     }
     ctx.reply.int(i64::from(removed));
     Ok(())

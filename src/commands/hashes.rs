@@ -12,6 +12,7 @@ mod scan;
 #[cfg(test)]
 mod tests;
 
+use super::keyevents::class;
 use super::table::{Command, Group, KeySpec, acl, flag};
 use super::{CmdError, CmdResult, Ctx, arg_i64};
 use crate::db::hash::{Hash, Item, Limits, NewValue};
@@ -299,6 +300,7 @@ fn set_pairs(ctx: &mut Ctx, args: &[Bytes], name: &str) -> Result<usize, CmdErro
         Ok(created)
     })?;
     ctx.dirty(pairs.len() as u64 / 2);
+    ctx.key_changed(class::HASH, "hset", &args[1]);
     Ok(created)
 }
 
@@ -314,6 +316,7 @@ fn hsetnx(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     })?;
     if set {
         ctx.dirty(1);
+        ctx.key_changed(class::HASH, "hset", &args[1]);
     }
     ctx.reply.int(i64::from(set));
     Ok(())
@@ -369,6 +372,12 @@ fn hdel(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         db.remove(&args[1]);
     }
     ctx.dirty(deleted);
+    if deleted > 0 {
+        ctx.key_changed(class::HASH, "hdel", &args[1]);
+    }
+    if emptied {
+        ctx.notify(class::GENERIC, "del", &args[1]);
+    }
     ctx.reply.int(deleted as i64);
     Ok(())
 }
@@ -455,6 +464,7 @@ fn hincrby(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         Ok(new)
     })?;
     ctx.dirty(1);
+    ctx.key_changed(class::HASH, "hincrby", &args[1]);
     ctx.reply.int(value);
     Ok(())
 }
@@ -491,6 +501,7 @@ fn hincrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         Ok(sum)
     })?;
     ctx.dirty(1);
+    ctx.key_changed(class::HASH, "hincrbyfloat", &args[1]);
     ctx.reply.bulk(&sum);
     Ok(())
 }

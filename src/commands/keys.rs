@@ -10,6 +10,7 @@
 //! and OBJECT IDLETIME show the difference, so each command below uses
 //! the one Redis uses.
 
+use super::keyevents::class;
 use super::table::{Command, Group, KeySpec, acl, flag};
 use super::{CmdError, CmdResult, Ctx, arg_i64, is};
 use crate::db::value::flags;
@@ -170,8 +171,13 @@ fn unlink(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 /// repeated key is deleted once.
 fn delete_keys(ctx: &mut Ctx, keys: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
-    let db = ctx.db();
-    let deleted = keys.iter().filter(|key| db.delete(key, now)).count() as u64;
+    let mut deleted = 0;
+    for key in keys {
+        if ctx.db().delete(key, now) {
+            deleted += 1;
+            ctx.key_changed(class::GENERIC, "del", key);
+        }
+    }
     ctx.dirty(deleted);
     ctx.reply.int(deleted as i64);
     Ok(())
@@ -264,6 +270,10 @@ fn rename_key(ctx: &mut Ctx, from: &[u8], to: &[u8], nx: bool) -> Result<bool, C
         db.set_expire(to, when);
     }
     ctx.dirty(1);
+    ctx.signal_modified(from);
+    ctx.signal_modified(to);
+    ctx.notify(class::GENERIC, "rename_from", from);
+    ctx.notify(class::GENERIC, "rename_to", to);
     Ok(true)
 }
 
@@ -305,6 +315,10 @@ fn move_cmd(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         dbs[dst].set_expire(key, when);
     }
     ctx.dirty(1);
+    ctx.signal_modified_in(src, key);
+    ctx.signal_modified_in(dst, key);
+    ctx.notify_in(src, class::GENERIC, "move_from", key);
+    ctx.notify_in(dst, class::GENERIC, "move_to", key);
     ctx.reply.int(1);
     Ok(())
 }
@@ -367,6 +381,7 @@ fn copy(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         dbs[dst].set_expire(newkey, when);
     }
     ctx.dirty(1);
+    ctx.key_changed_in(dst, class::GENERIC, "copy_to", newkey);
     ctx.reply.int(1);
     Ok(())
 }

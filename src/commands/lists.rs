@@ -377,3 +377,33 @@ fn parse_non_negative(arg: &[u8], msg: &'static str) -> Result<i64, CmdError> {
         _ => Err(CmdError::text(msg)),
     }
 }
+
+/// The events of elements taken from one end of a list (Redis's
+/// listElementsRemoved): the pop, then `del` when the list went away.
+fn popped_events(ctx: &mut super::Ctx, key: &[u8], end: End) {
+    use super::keyevents::class;
+    let event = match end {
+        End::Head => "lpop",
+        End::Tail => "rpop",
+    };
+    ctx.key_changed(class::LIST, event, key);
+    if ctx.db().find(key).is_none() {
+        ctx.notify(class::GENERIC, "del", key);
+    }
+}
+
+/// The events of an element pushed to one end of a list.
+fn pushed_events(ctx: &mut super::Ctx, key: &[u8], end: End) {
+    let event = match end {
+        End::Head => "lpush",
+        End::Tail => "rpush",
+    };
+    ctx.key_changed(super::keyevents::class::LIST, event, key);
+}
+
+/// LMOVE's events in Redis's order: the push onto the destination, then
+/// the pop from the source and its deletion if it emptied.
+fn moved_events(ctx: &mut super::Ctx, src: &[u8], dst: &[u8], from: End, to: End) {
+    pushed_events(ctx, dst, to);
+    popped_events(ctx, src, from);
+}

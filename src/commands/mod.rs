@@ -18,6 +18,7 @@ mod expire;
 mod hashes;
 mod info;
 mod key_specs;
+pub mod keyevents;
 mod keys;
 pub mod latency;
 mod lists;
@@ -35,6 +36,7 @@ pub mod table;
 #[cfg(test)]
 mod testkit;
 mod tx;
+pub mod watch;
 mod zsets;
 
 pub use client::{ClientState, Clients, ConnInfo, NoClients};
@@ -203,6 +205,12 @@ pub struct Engine {
     pub blocking: blocking::Blocking,
     /// Channel and pattern subscriptions.
     pub pubsub: pubsub::PubSub,
+    /// Watched keys (WATCH) and the clients whose EXEC will fail.
+    pub watches: watch::Watches,
+    /// Which keyspace-caused events the databases record (see keyevents).
+    key_event_mask: u8,
+    /// Keyspace messages waiting for a subscriber out of reach.
+    undelivered: Vec<keyevents::Undelivered>,
 }
 
 impl Engine {
@@ -234,6 +242,7 @@ impl Engine {
             cmd_config::COMMANDS,
             cmd_command::COMMANDS,
             tx::COMMANDS,
+            watch::COMMANDS,
             pubsub::COMMANDS,
             zsets::COMMANDS,
             streams::COMMANDS,
@@ -261,6 +270,9 @@ impl Engine {
             memory_peak: memory_startup,
             blocking: blocking::Blocking::default(),
             pubsub: pubsub::PubSub::default(),
+            watches: watch::Watches::default(),
+            key_event_mask: 0,
+            undelivered: Vec::new(),
         };
         object::sync_access_policy(&mut engine);
         let shared_clock = engine.keyspace.access_policy().new_clock(now);
@@ -295,6 +307,13 @@ impl Engine {
             reply.error(&e.0);
             self.stats.count_error_code(&e.0);
         }
+        // Expiries and misses of the command's lookups that no event of
+        // its own flushed yet.
+        if self.key_event_mask != 0 {
+            let now = crate::util::now_ms();
+            self.drain_key_events(Some((&mut *client, &mut *reply)), clients, now);
+        }
+        self.sync_key_event_mask();
         self.stats.total_error_replies += reply.take_error_count();
         // A CONFIG SET may have changed what lookups do to the access clock.
         object::sync_access_policy(self);

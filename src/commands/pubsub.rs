@@ -387,9 +387,40 @@ fn write_message(
 /// Delivers a message to every subscriber of `channel` (and, for plain
 /// channels, of matching patterns); returns how many deliveries were made.
 pub fn publish_message(ctx: &mut Ctx, shard: bool, channel: &[u8], payload: &[u8]) -> usize {
+    let current = Some((&mut *ctx.client, &mut *ctx.reply));
+    let limits = ctx.engine.config.obuf_limits[2];
+    let (n, _) = deliver(
+        &ctx.engine.pubsub,
+        limits,
+        current,
+        ctx.clients,
+        ctx.now_ms,
+        shard,
+        channel,
+        payload,
+    );
+    n
+}
+
+/// Delivers a message to every subscriber of `channel` and of the patterns
+/// matching it. `current` is the client running a command, if any: it is
+/// not in the loop's table while it runs. Returns the number of
+/// deliveries and the subscribers that could not be reached from here
+/// (a blocked client being served sees no other client), with the pattern
+/// each was subscribed by, for the caller to deliver later.
+#[allow(clippy::too_many_arguments)]
+pub fn deliver(
+    pubsub: &PubSub,
+    limits: crate::config::ObufLimit,
+    mut current: Option<(&mut ClientState, &mut ReplyBuffer)>,
+    clients: &mut dyn super::Clients,
+    now: i64,
+    shard: bool,
+    channel: &[u8],
+    payload: &[u8],
+) -> (usize, Vec<(u64, Option<Bytes>)>) {
     let payload = Bytes::copy_from_slice(payload);
     let mut deliveries: Vec<(u64, Option<Bytes>)> = Vec::new();
-    let pubsub = &ctx.engine.pubsub;
     let map = if shard {
         &pubsub.shard_channels
     } else {
@@ -406,23 +437,42 @@ pub fn publish_message(ctx: &mut Ctx, shard: bool, channel: &[u8], payload: &[u8
         }
     }
     let kind: &[u8] = if shard { b"smessage" } else { b"message" };
-    let limits = ctx.engine.config.obuf_limits[2];
-    let now = ctx.now_ms;
+    let mut unreached = Vec::new();
     for (id, pattern) in &deliveries {
         let frame_kind: &[u8] = if pattern.is_some() { b"pmessage" } else { kind };
         let mut deliver = |state: &mut ClientState, reply: &mut ReplyBuffer| {
             write_message(reply, frame_kind, pattern.as_deref(), channel, &payload);
             super::obuf::check_limit(state, reply, limits, now);
         };
-        if *id == ctx.client.id {
-            // The publisher itself (possible over RESP3) is not in the
-            // loop's table while it runs a command.
-            deliver(ctx.client, ctx.reply);
-        } else {
-            ctx.clients.with_client(*id, &mut deliver);
+        match &mut current {
+            Some((state, reply)) if state.id == *id => deliver(state, reply),
+            _ => {
+                if !clients.with_client(*id, &mut deliver) {
+                    unreached.push((*id, pattern.clone()));
+                }
+            }
         }
     }
-    deliveries.len()
+    (deliveries.len(), unreached)
+}
+
+/// Writes one message frame to a subscriber found later (see [`deliver`]).
+pub fn write_late(
+    reply: &mut ReplyBuffer,
+    state: &mut ClientState,
+    limits: crate::config::ObufLimit,
+    now: i64,
+    pattern: Option<&[u8]>,
+    channel: &[u8],
+    payload: &Bytes,
+) {
+    let kind: &[u8] = if pattern.is_some() {
+        b"pmessage"
+    } else {
+        b"message"
+    };
+    write_message(reply, kind, pattern, channel, payload);
+    super::obuf::check_limit(state, reply, limits, now);
 }
 
 fn publish(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {

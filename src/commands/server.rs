@@ -166,6 +166,8 @@ fn empty_db(db: &mut Db, async_free: bool) -> usize {
 
 fn flushdb(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let async_free = flush_mode(ctx, args)?;
+    let (db, now) = (ctx.client.db, ctx.now_ms);
+    ctx.engine.watched_db_flushed(db, now);
     let n = empty_db(ctx.db(), async_free);
     ctx.dirty(n as u64);
     ctx.reply.ok();
@@ -174,6 +176,9 @@ fn flushdb(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 
 fn flushall(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let async_free = flush_mode(ctx, args)?;
+    for db in 0..ctx.engine.keyspace.dbs.len() {
+        ctx.engine.watched_db_flushed(db, ctx.now_ms);
+    }
     let n: usize = ctx
         .engine
         .keyspace

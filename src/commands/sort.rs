@@ -230,11 +230,9 @@ fn run(ctx: &mut Ctx, args: &[Bytes], readonly: bool) -> CmdResult {
     let now = ctx.now_ms;
     let write = o.store.is_some();
     let db = ctx.db();
-    let mut found = if write {
-        db.get_mut(&args[1], now)
-    } else {
-        db.get(&args[1], now)
-    };
+    // Redis 7.0 looks the key up for reading even with STORE: a miss is
+    // counted (and notified) as one.
+    let mut found = db.get(&args[1], now);
     if let Some(obj) = found.as_deref_mut()
         && let Value::ZSet(z) = &mut obj.value
     {
@@ -292,7 +290,7 @@ fn run(ctx: &mut Ctx, args: &[Bytes], readonly: bool) -> CmdResult {
             let number: &[u8] = match o.by {
                 Some(pattern) => {
                     let e = elems.get(item.elem);
-                    let Some(found) = scratch.find(db, pattern, e, write, now) else {
+                    let Some(found) = scratch.find(db, pattern, e, now) else {
                         continue;
                     };
                     if o.alpha {
@@ -329,6 +327,7 @@ fn run(ctx: &mut Ctx, args: &[Bytes], readonly: bool) -> CmdResult {
     let out_len = picked.len() * per_elem;
     let fill = ctx.engine.config.list_max_listpack_size;
     let mut dirty = 0;
+    let mut stored = None;
     let (db, reply) = ctx.db_and_reply();
     match o.store {
         None => {
@@ -339,7 +338,7 @@ fn run(ctx: &mut Ctx, args: &[Bytes], readonly: bool) -> CmdResult {
                     reply.bulk(e);
                 }
                 for pattern in &o.gets {
-                    match scratch.find(db, pattern, e, false, now) {
+                    match scratch.find(db, pattern, e, now) {
                         Some(v) => reply.bulk(v),
                         None => reply.null(),
                     }
@@ -355,7 +354,7 @@ fn run(ctx: &mut Ctx, args: &[Bytes], readonly: bool) -> CmdResult {
                 }
                 for pattern in &o.gets {
                     // A missing value is stored as an empty string.
-                    let v = scratch.find(db, pattern, e, true, now).unwrap_or_default();
+                    let v = scratch.find(db, pattern, e, now).unwrap_or_default();
                     list.push(End::Tail, v);
                 }
             }
@@ -367,13 +366,18 @@ fn run(ctx: &mut Ctx, args: &[Bytes], readonly: bool) -> CmdResult {
                     now,
                 );
                 dirty = out_len as u64;
+                stored = Some((crate::commands::keyevents::class::LIST, "sortstore", dst));
             } else if db.delete(dst, now) {
                 dirty = 1;
+                stored = Some((crate::commands::keyevents::class::GENERIC, "del", dst));
             }
             reply.int(out_len as i64);
         }
     }
     ctx.dirty(dirty);
+    if let Some((class, event, dst)) = stored {
+        ctx.key_changed(class, event, dst);
+    }
     Ok(())
 }
 
@@ -507,33 +511,19 @@ impl Lookup {
     /// the element and the key read as a string, or, with `->field` after
     /// the `*`, as a hash whose field is read. `None` when there is no
     /// `*`, no such key, or it holds another type.
-    fn find(
-        &mut self,
-        db: &mut Db,
-        pattern: &[u8],
-        elem: &[u8],
-        write: bool,
-        now: i64,
-    ) -> Option<&[u8]> {
+    fn find(&mut self, db: &mut Db, pattern: &[u8], elem: &[u8], now: i64) -> Option<&[u8]> {
         self.value.clear();
         if c_str(pattern) == b"#" {
             self.value.extend_from_slice(elem);
         } else {
-            self.find_key(db, pattern, elem, write, now)?;
+            self.find_key(db, pattern, elem, now)?;
         }
         let len = self.value.len();
         self.value.push(0);
         self.value.get(..len)
     }
 
-    fn find_key(
-        &mut self,
-        db: &mut Db,
-        pattern: &[u8],
-        elem: &[u8],
-        write: bool,
-        now: i64,
-    ) -> Option<()> {
+    fn find_key(&mut self, db: &mut Db, pattern: &[u8], elem: &[u8], now: i64) -> Option<()> {
         let c = c_str(pattern);
         let star = c.iter().position(|&b| b == b'*')?;
         // The field starts after the first "->" following the star (as C
@@ -551,11 +541,7 @@ impl Lookup {
         self.key.extend_from_slice(&pattern[..star]);
         self.key.extend_from_slice(elem);
         self.key.extend_from_slice(&pattern[star + 1..postfix_end]);
-        let obj = if write {
-            db.get_mut(&self.key, now).map(|o| &*o)
-        } else {
-            db.get(&self.key, now).map(|o| &*o)
-        };
+        let obj = db.get(&self.key, now).map(|o| &*o);
         match (&obj?.value, field) {
             (Value::Str(s), None) => {
                 let mut digits = [0u8; 20];

@@ -3,6 +3,7 @@
 //! ENCODING, the TTL and the dirty counter would say. Expected bytes in
 //! the tests were read off redis-server 7.0.15.
 
+use super::tests::TestClients;
 use super::{ClientState, Engine, NoClients};
 use crate::config::Config;
 use crate::db::Db;
@@ -14,6 +15,9 @@ pub struct Session {
     pub client: ClientState,
     proto: Protocol,
     dirty_seen: u64,
+    /// Other clients: a keyspace subscriber, watchers (see
+    /// [`Session::run_as`]).
+    pub others: TestClients,
 }
 
 impl Session {
@@ -25,6 +29,7 @@ impl Session {
             client,
             proto: Protocol::Resp2,
             dirty_seen: 0,
+            others: TestClients::default(),
         }
     }
 
@@ -39,8 +44,69 @@ impl Session {
         reply.proto = self.proto;
         let args: Vec<Bytes> = args.iter().map(|a| Bytes::copy_from_slice(a)).collect();
         self.engine
-            .execute(&mut self.client, &mut reply, &mut NoClients, &args);
+            .execute(&mut self.client, &mut reply, &mut self.others, &args);
         reply.pending_to_vec()
+    }
+
+    /// Connects another client; returns its id for [`Session::run_as`].
+    pub fn connect(&mut self) -> u64 {
+        self.others.add(&mut self.engine, "127.0.0.1:3")
+    }
+
+    /// Runs a command as another client and returns what its reply
+    /// buffer holds afterwards (then empties it).
+    pub fn run_as(&mut self, id: u64, args: &[&str]) -> String {
+        let Some(i) = self.others.others.iter().position(|(c, _, _)| c.id == id) else {
+            panic!("no client {id}");
+        };
+        let (mut c, mut r, info) = self.others.others.remove(i);
+        let args: Vec<Bytes> = args
+            .iter()
+            .map(|a| Bytes::copy_from_slice(a.as_bytes()))
+            .collect();
+        self.engine.execute(&mut c, &mut r, &mut NoClients, &args);
+        let out = String::from_utf8_lossy(&r.pending_to_vec()).into_owned();
+        r.clear();
+        self.others.others.insert(i, (c, r, info));
+        out
+    }
+
+    /// Turns keyspace notifications on with `classes` and connects a
+    /// client subscribed to every keyspace and keyevent channel; returns
+    /// its id for [`Session::events`].
+    pub fn subscribe_events(&mut self, classes: &str) -> u64 {
+        self.expect(&[(
+            &["config", "set", "notify-keyspace-events", classes],
+            "+OK\r\n",
+        )]);
+        let id = self.connect();
+        self.run_as(id, &["psubscribe", "__key*__:*"]);
+        id
+    }
+
+    /// The messages a subscriber received since the last call, as
+    /// "channel payload" lines.
+    pub fn events(&mut self, id: u64) -> Vec<String> {
+        let Some((_, r, _)) = self.others.others.iter_mut().find(|(c, _, _)| c.id == id) else {
+            return Vec::new();
+        };
+        let bytes = r.pending_to_vec();
+        r.clear();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        // pmessage frames: *4, kind, pattern, channel, payload; the bulk
+        // headers alternate with their contents.
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i + 8 < lines.len() {
+            if lines[i] == "*4" && lines[i + 2] == "pmessage" {
+                out.push(format!("{} {}", lines[i + 6], lines[i + 8]));
+                i += 9;
+            } else {
+                i += 1;
+            }
+        }
+        out
     }
 
     /// Runs a command given as text arguments; the reply as text (every

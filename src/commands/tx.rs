@@ -65,6 +65,7 @@ fn discard(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
         return Err(CmdError::text("ERR DISCARD without MULTI"));
     }
     ctx.client.reset_multi();
+    ctx.engine.watches.unwatch_all(ctx.client.id);
     ctx.reply.ok();
     Ok(())
 }
@@ -74,12 +75,22 @@ fn exec(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
         return Err(CmdError::text("ERR EXEC without MULTI"));
     }
     let doomed = ctx.client.multi_error;
+    let id = ctx.client.id;
+    let watch_failed = ctx
+        .engine
+        .watches
+        .exec_fails(id, &ctx.engine.keyspace.dbs, ctx.now_ms);
     let queued = std::mem::take(&mut ctx.client.queued);
     ctx.client.reset_multi();
+    ctx.engine.watches.unwatch_all(id);
     if doomed {
         return Err(CmdError::text(
             "EXECABORT Transaction discarded because of previous errors.",
         ));
+    }
+    if watch_failed {
+        ctx.reply.null_array();
+        return Ok(());
     }
     ctx.reply.array(queued.len());
     ctx.client.in_exec = true;

@@ -501,12 +501,14 @@ pub fn limits(ctx: &Ctx) -> Limits {
 /// Puts a computed result under `dst` (ZRANGESTORE, Z*STORE): the whole
 /// key is replaced and loses its TTL; an empty result deletes it instead.
 /// Replies with the result's size.
-pub fn store_result(ctx: &mut Ctx, dst: &[u8], zset: ZSet) {
+pub fn store_result(ctx: &mut Ctx, dst: &[u8], zset: ZSet, event: &str) {
+    use super::keyevents::class;
     let now = ctx.now_ms;
     if zset.is_empty() {
         ctx.reply.int(0);
         if ctx.db().delete(dst, now) {
             ctx.dirty(1);
+            ctx.key_changed(class::GENERIC, "del", dst);
         }
         return;
     }
@@ -515,6 +517,7 @@ pub fn store_result(ctx: &mut Ctx, dst: &[u8], zset: ZSet) {
     ctx.db().set_live(dst, obj, false, now);
     ctx.reply.int(len as i64);
     ctx.dirty(1);
+    ctx.key_changed(class::ZSET, event, dst);
 }
 
 /// A member as a bulk string (integers stored compactly go out as text).
@@ -555,5 +558,15 @@ pub fn delete_if_empty(db: &mut Db, key: &[u8]) {
         .is_some_and(ZSet::is_empty)
     {
         db.remove(key);
+    }
+}
+
+/// The events of members taken out of a sorted set: `event`, then `del`
+/// when the set went away.
+pub fn removed_events(ctx: &mut Ctx, key: &[u8], event: &str) {
+    use super::keyevents::class;
+    ctx.key_changed(class::ZSET, event, key);
+    if ctx.db().find(key).is_none() {
+        ctx.notify(class::GENERIC, "del", key);
     }
 }

@@ -52,6 +52,21 @@ pub struct Db {
     /// calling signalKeyAsReady); the engine drains this after each
     /// command.
     created: Option<Vec<Bytes>>,
+    /// Which [`KeyEvent`]s to record (bits of `KeyEvent as u8`); zero,
+    /// the usual case, records nothing.
+    event_mask: u8,
+    /// Events the keyspace caused on its own, oldest first, for the
+    /// engine to turn into notifications and WATCH invalidation.
+    events: Vec<(KeyEvent, Bytes)>,
+}
+
+/// What happened to a key inside a lookup or a store, rather than in a
+/// command: a lazy or active expiry, a read miss, a key created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyEvent {
+    Expired = 1,
+    Miss = 2,
+    New = 4,
 }
 
 /// The keys of a database taken out of it; dropping this frees them.
@@ -96,6 +111,7 @@ impl Db {
                 self.dict.remove_hashed(hash, key);
                 self.expires.remove_hashed(hash, key);
                 self.stats.expired += 1;
+                self.log_event(KeyEvent::Expired, key);
                 true
             }
             _ => false,
@@ -108,6 +124,7 @@ impl Db {
         let hash = hash_key(key);
         if self.expire_if_needed(hash, key, now_ms) {
             self.stats.misses += 1;
+            self.log_event(KeyEvent::Miss, key);
             return None;
         }
         match self.dict.get_mut_hashed(hash, key) {
@@ -118,6 +135,10 @@ impl Db {
             }
             None => {
                 self.stats.misses += 1;
+                if self.event_mask & KeyEvent::Miss as u8 != 0 {
+                    self.events
+                        .push((KeyEvent::Miss, Bytes::copy_from_slice(key)));
+                }
                 None
             }
         }
@@ -137,12 +158,19 @@ impl Db {
         let hash = hash_key(key);
         if self.expire_if_needed(hash, key, now_ms) {
             self.stats.misses += 1;
+            self.log_event(KeyEvent::Miss, key);
             return None;
         }
         let found = self.dict.get_hashed(hash, key);
         match found {
             Some(_) => self.stats.hits += 1,
-            None => self.stats.misses += 1,
+            None => {
+                self.stats.misses += 1;
+                if self.event_mask & KeyEvent::Miss as u8 != 0 {
+                    self.events
+                        .push((KeyEvent::Miss, Bytes::copy_from_slice(key)));
+                }
+            }
         }
         found
     }
@@ -264,9 +292,34 @@ impl Db {
     }
 
     fn note_created(&mut self, key: &[u8]) {
+        self.log_event(KeyEvent::New, key);
         if let Some(created) = &mut self.created {
             created.push(Bytes::copy_from_slice(key));
         }
+    }
+
+    fn log_event(&mut self, event: KeyEvent, key: &[u8]) {
+        if self.event_mask & event as u8 != 0 {
+            self.events.push((event, Bytes::copy_from_slice(key)));
+        }
+    }
+
+    /// Chooses which [`KeyEvent`]s to record from now on (a mask of them).
+    pub fn record_events(&mut self, mask: u8) {
+        self.event_mask = mask;
+        if mask == 0 {
+            self.events = Vec::new();
+        }
+    }
+
+    /// Whether any recorded events wait to be taken.
+    pub fn has_events(&self) -> bool {
+        !self.events.is_empty()
+    }
+
+    /// The events recorded since the last call, oldest first.
+    pub fn take_events(&mut self) -> Vec<(KeyEvent, Bytes)> {
+        std::mem::take(&mut self.events)
     }
 
     /// Starts or stops recording created keys (see `created`).

@@ -111,6 +111,11 @@ fn databases_cron(server: &mut Server, now: i64, period: Duration) {
         &mut engine.expire_next_db,
     );
     engine.stats.expired_keys_active += expired;
+    if expired > 0 {
+        let (engine, mut view) = server.split(crate::commands::ConnInfo::default(), usize::MAX);
+        engine.drain_key_events(None, &mut view, now);
+    }
+    let engine = &mut server.engine;
     if engine.config.activerehashing {
         let start = Instant::now();
         for db in &mut engine.keyspace.dbs {

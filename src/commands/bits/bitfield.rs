@@ -80,6 +80,9 @@ fn bitfield_generic(ctx: &mut Ctx, args: &[Bytes], read_only_cmd: bool) -> CmdRe
             .count()
     })?;
     ctx.dirty(changes as u64);
+    if changes > 0 {
+        ctx.key_changed(crate::commands::keyevents::class::STRING, "setbit", key);
+    }
     Ok(())
 }
 

@@ -38,6 +38,7 @@ fn bpop(ctx: &mut Ctx, args: &[Bytes], end: End) -> CmdResult {
             reply.bulk(key);
             reply_entry(reply, element);
             ctx.dirty(1);
+            super::popped_events(ctx, key, end);
             return Ok(());
         }
     }
@@ -68,6 +69,7 @@ fn bmove(ctx: &mut Ctx, args: &[Bytes], from: End, to: End, deadline: Option<i64
     if let Some(element) = lmove(ctx.db(), &args[1], &args[2], from, to, fill, now)? {
         ctx.reply.bulk(&element);
         ctx.dirty(1);
+        super::moved_events(ctx, &args[1], &args[2], from, to);
     } else if ctx.may_block() {
         ctx.block(BlockKind::List, &args[1..2], deadline, args);
     } else {

@@ -2,6 +2,7 @@
 
 use super::read::clamp_range;
 use super::{End, is, write_list};
+use crate::commands::keyevents::class;
 use crate::commands::{CmdError, CmdResult, Ctx, arg_i64};
 use bytes::Bytes;
 
@@ -15,6 +16,7 @@ pub(super) fn lset(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         return Err(CmdError::OUT_OF_RANGE);
     }
     ctx.dirty(1);
+    ctx.key_changed(class::LIST, "lset", &args[1]);
     ctx.reply.ok();
     Ok(())
 }
@@ -40,6 +42,7 @@ pub(super) fn linsert(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     let len = list.len();
     ctx.dirty(1);
+    ctx.key_changed(class::LIST, "linsert", &args[1]);
     ctx.reply.int(len as i64);
     Ok(())
 }
@@ -55,10 +58,17 @@ pub(super) fn lrem(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         return Ok(());
     };
     let removed = list.remove(&args[3], count);
-    if list.is_empty() {
+    let emptied = list.is_empty();
+    if emptied {
         db.remove(key);
     }
     ctx.dirty(removed as u64);
+    if removed > 0 {
+        ctx.key_changed(class::LIST, "lrem", key);
+    }
+    if emptied {
+        ctx.notify(class::GENERIC, "del", key);
+    }
     ctx.reply.int(removed as i64);
     Ok(())
 }
@@ -82,10 +92,15 @@ pub(super) fn ltrim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     };
     list.remove_from(End::Head, head);
     list.remove_from(End::Tail, tail);
-    if list.is_empty() {
+    let emptied = list.is_empty();
+    if emptied {
         db.remove(key);
     }
     ctx.dirty((head + tail) as u64);
+    ctx.key_changed(class::LIST, "ltrim", key);
+    if emptied {
+        ctx.notify(class::GENERIC, "del", key);
+    }
     ctx.reply.ok();
     Ok(())
 }

@@ -1,7 +1,10 @@
 //! Elements in and out at the ends: LPUSH, RPUSH, LPUSHX, RPUSHX, LPOP,
 //! RPOP, LMPOP, LMOVE and RPOPLPUSH.
 
-use super::{End, is, lmove, parse_end, parse_non_negative, pop_from, push_to, reply_entry};
+use super::{
+    End, is, lmove, moved_events, parse_end, parse_non_negative, pop_from, popped_events, push_to,
+    pushed_events, reply_entry,
+};
 use crate::commands::{CmdError, CmdResult, Ctx};
 use crate::db::listpack::Listpack;
 use crate::protocol::ReplyBuffer;
@@ -32,6 +35,7 @@ fn push(ctx: &mut Ctx, args: &[Bytes], end: End, existing_only: bool) -> CmdResu
     match push_to(ctx.db(), &args[1], end, elements, existing_only, fill, now)? {
         Some(len) => {
             ctx.dirty(args.len() as u64 - 2);
+            pushed_events(ctx, &args[1], end);
             ctx.reply.int(len as i64);
         }
         None => ctx.reply.int(0),
@@ -71,12 +75,17 @@ fn pop(ctx: &mut Ctx, args: &[Bytes], end: End, name: &str) -> CmdResult {
         (Some(popped), Some(_)) => {
             reply_elements(reply, &popped);
             ctx.dirty(popped.len() as u64);
+            // A count of 0 changes nothing and tells nobody.
+            if !popped.is_empty() {
+                popped_events(ctx, &args[1], end);
+            }
         }
         (Some(popped), None) => {
             if let Some((_, e)) = popped.iter().next() {
                 reply_entry(reply, e);
             }
             ctx.dirty(popped.len() as u64);
+            popped_events(ctx, &args[1], end);
         }
     }
     Ok(())
@@ -118,6 +127,7 @@ pub(super) fn pop_first(
             reply.bulk(key);
             reply_elements(reply, &popped);
             ctx.dirty(popped.len() as u64);
+            popped_events(ctx, key, end);
             return Ok(true);
         }
     }
@@ -174,6 +184,7 @@ fn move_one(ctx: &mut Ctx, args: &[Bytes], from: End, to: End) -> CmdResult {
         Some(element) => {
             ctx.reply.bulk(&element);
             ctx.dirty(1);
+            moved_events(ctx, &args[1], &args[2], from, to);
         }
         None => ctx.reply.null(),
     }

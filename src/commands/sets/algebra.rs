@@ -95,7 +95,7 @@ fn intersect(ctx: &mut Ctx, keys: &[Bytes], out: Inter) -> CmdResult {
                     true
                 });
             }
-            store(ctx, dst, result);
+            store(ctx, dst, result, "sinterstore");
         }
     }
     Ok(())
@@ -104,15 +104,18 @@ fn intersect(ctx: &mut Ctx, keys: &[Bytes], out: Inter) -> CmdResult {
 /// Puts a result under `dst`, replacing whatever was there and its TTL
 /// (Redis's setKey); an empty result deletes `dst` instead. Replies with
 /// the result's size.
-fn store(ctx: &mut Ctx, dst: &[u8], result: Set) {
+fn store(ctx: &mut Ctx, dst: &[u8], result: Set, event: &str) {
+    use crate::commands::keyevents::class;
     let now = ctx.now_ms;
     let len = result.len();
     let db = ctx.db();
     if len > 0 {
         db.set_live(dst, new_object(result, now), false, now);
         ctx.dirty(1);
+        ctx.key_changed(class::SET, event, dst);
     } else if db.remove(dst).is_some() {
         ctx.dirty(1);
+        ctx.key_changed(class::GENERIC, "del", dst);
     }
     ctx.reply.int(len as i64);
 }
@@ -227,7 +230,13 @@ fn union_or_diff(ctx: &mut Ctx, keys: &[Bytes], op: Op, dst: Option<&[u8]>) -> C
     let result = combine(&sets_of(db, keys), op, max);
     match dst {
         None => reply_members(reply, &result),
-        Some(dst) => store(ctx, dst, result),
+        Some(dst) => {
+            let event = match op {
+                Op::Union => "sunionstore",
+                _ => "sdiffstore",
+            };
+            store(ctx, dst, result, event)
+        }
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! SMISMEMBER, SCARD.
 
 use super::{Ctx, as_set, found_set, found_set_mut, max_intset, new_object, read_set, write_set};
+use crate::commands::keyevents::class;
 use crate::commands::{CmdError, CmdResult};
 use crate::db::set::Set;
 use bytes::Bytes;
@@ -23,6 +24,9 @@ pub(super) fn sadd(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         }
     };
     ctx.dirty(added as u64);
+    if added > 0 {
+        ctx.key_changed(class::SET, "sadd", key);
+    }
     ctx.reply.int(added as i64);
     Ok(())
 }
@@ -50,6 +54,12 @@ pub(super) fn srem(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         db.remove(key);
     }
     ctx.dirty(removed);
+    if removed > 0 {
+        ctx.key_changed(class::SET, "srem", key);
+    }
+    if emptied {
+        ctx.notify(class::GENERIC, "del", key);
+    }
     ctx.reply.int(removed as i64);
     Ok(())
 }
@@ -99,9 +109,17 @@ pub(super) fn smove(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         ctx.reply.int(0);
         return Ok(());
     }
-    if src_set.is_empty() {
+    let emptied = src_set.is_empty();
+    if emptied {
         db.remove(src);
     }
+    // The source's events come before the destination is created (its
+    // `new` event), as in Redis.
+    ctx.key_changed(class::SET, "srem", src);
+    if emptied {
+        ctx.notify(class::GENERIC, "del", src);
+    }
+    let db = ctx.db();
     let added = match found_set_mut(db, dst) {
         Some(dst_set) => dst_set.add(member, max),
         None => {
@@ -113,6 +131,9 @@ pub(super) fn smove(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     };
     // One change for the source, one more if the destination grew.
     ctx.dirty(1 + u64::from(added));
+    if added {
+        ctx.key_changed(class::SET, "sadd", dst);
+    }
     ctx.reply.int(1);
     Ok(())
 }

@@ -34,10 +34,12 @@ pub(super) fn spop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     if let Some(popped) = set.pop_random(rng) {
         reply_member(reply, popped.as_member());
     }
-    if set.is_empty() {
+    let emptied = set.is_empty();
+    if emptied {
         db.remove(key);
     }
     ctx.dirty(1);
+    popped_events(ctx, key, emptied);
     Ok(())
 }
 
@@ -74,6 +76,7 @@ fn spop_count(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         reply_members(reply, &all);
         db.remove(key);
         ctx.dirty(size);
+        popped_events(ctx, key, true);
         return Ok(());
     }
     reply.set(count as usize);
@@ -103,7 +106,17 @@ fn spop_count(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         *set = kept.unwrap_or_default();
     }
     ctx.dirty(count);
+    popped_events(ctx, key, false);
     Ok(())
+}
+
+/// SPOP's events: the pop, then `del` if the set went away.
+fn popped_events(ctx: &mut Ctx, key: &[u8], emptied: bool) {
+    use crate::commands::keyevents::class;
+    ctx.key_changed(class::SET, "spop", key);
+    if emptied {
+        ctx.notify(class::GENERIC, "del", key);
+    }
 }
 
 pub(super) fn srandmember(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {

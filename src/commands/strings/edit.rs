@@ -3,6 +3,7 @@
 
 use super::{as_str, check_string_length, grow_zero, raw_object, read_string};
 use super::{reserve_greedy, unshare};
+use crate::commands::keyevents::class;
 use crate::commands::{CmdError, CmdResult, Ctx, arg_i64};
 use crate::db::{Object, Str};
 use bytes::Bytes;
@@ -31,6 +32,7 @@ pub(super) fn append(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         }
     };
     ctx.dirty(1);
+    ctx.key_changed(class::STRING, "append", key);
     ctx.reply.int(total as i64);
     Ok(())
 }
@@ -73,6 +75,7 @@ pub(super) fn setrange(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     };
     if !value.is_empty() {
         ctx.dirty(1);
+        ctx.key_changed(class::STRING, "setrange", key);
     }
     ctx.reply.int(len as i64);
     Ok(())

@@ -31,6 +31,7 @@ pub(super) fn getdel(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     if reply_get(ctx, &args[1])? {
         ctx.db().remove(&args[1]);
         ctx.dirty(1);
+        ctx.key_changed(crate::commands::keyevents::class::GENERIC, "del", &args[1]);
     }
     Ok(())
 }
@@ -53,18 +54,21 @@ pub(super) fn getex(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let at = at?;
     reply_str(reply, s);
     let absolute = matches!(opts.expire, Some((ExpireUnit::ExAt | ExpireUnit::PxAt, _)));
-    match at {
+    let event = match at {
         // An absolute time already past deletes the key right away.
         Some(at) if absolute && at <= now => {
             db.remove(key);
+            "del"
         }
         Some(at) => {
             db.set_expire(key, at);
+            "expire"
         }
-        None if opts.persist && db.persist(key) => {}
+        None if opts.persist && db.persist(key) => "persist",
         None => return Ok(()),
-    }
+    };
     ctx.dirty(1);
+    ctx.key_changed(crate::commands::keyevents::class::GENERIC, event, key);
     Ok(())
 }
 

@@ -57,6 +57,7 @@ fn incr_by(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
         }
     };
     ctx.dirty(1);
+    ctx.key_changed(crate::commands::keyevents::class::STRING, "incrby", key);
     ctx.reply.int(value);
     Ok(())
 }
@@ -95,5 +96,10 @@ pub(super) fn incrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         None => db.add(&args[1], Object::string(value, now)),
     }
     ctx.dirty(1);
+    ctx.key_changed(
+        crate::commands::keyevents::class::STRING,
+        "incrbyfloat",
+        &args[1],
+    );
     Ok(())
 }

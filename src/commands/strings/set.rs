@@ -2,6 +2,7 @@
 //! SETEX, PSETEX, GETSET, MSET, MSETNX.
 
 use super::get::reply_get;
+use crate::commands::keyevents::class;
 use crate::commands::{CmdError, CmdResult, Ctx, arg_i64, is};
 use crate::db::{Object, Str};
 use bytes::Bytes;
@@ -56,6 +57,10 @@ pub fn store_string(ctx: &mut Ctx, key: &[u8], value: Str, expiry: Expiry) {
         db.set_expire(key, when);
     }
     ctx.dirty(1);
+    ctx.key_changed(class::STRING, "set", key);
+    if let Expiry::At(_) = expiry {
+        ctx.notify(class::GENERIC, "expire", key);
+    }
 }
 
 /// The four ways to give an expire time.
@@ -182,6 +187,7 @@ pub(super) fn setnx(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     db.add(&args[1], Object::string(Str::from_arg(&args[2]), now));
     ctx.dirty(1);
+    ctx.key_changed(class::STRING, "set", &args[1]);
     ctx.reply.int(1);
     Ok(())
 }
@@ -234,7 +240,9 @@ fn mset_generic(ctx: &mut Ctx, args: &[Bytes], nx: bool) -> CmdResult {
     }
     for pair in args[1..].chunks_exact(2) {
         if let [key, value] = pair {
-            db.set_live(key, Object::string(Str::from_arg(value), now), false, now);
+            ctx.db()
+                .set_live(key, Object::string(Str::from_arg(value), now), false, now);
+            ctx.key_changed(class::STRING, "set", key);
         }
     }
     ctx.dirty((args.len() / 2) as u64);

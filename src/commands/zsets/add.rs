@@ -100,6 +100,10 @@ fn add_generic(ctx: &mut Ctx, args: &[Bytes], mut flags: AddFlags) -> CmdResult 
         }
     }
     ctx.dirty(added + updated);
+    if added + updated > 0 {
+        let event = if flags.incr { "zincr" } else { "zadd" };
+        ctx.key_changed(crate::commands::keyevents::class::ZSET, event, key);
+    }
     let reply = &mut *ctx.reply;
     if flags.incr {
         match last {
@@ -129,6 +133,9 @@ pub(super) fn zrem(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     delete_if_empty(db, key);
     ctx.dirty(deleted);
+    if deleted > 0 {
+        super::removed_events(ctx, key, "zrem");
+    }
     ctx.reply.int(deleted as i64);
     Ok(())
 }

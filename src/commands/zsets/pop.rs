@@ -32,6 +32,7 @@ pub fn generic_pop(
     let (db, reply) = ctx.db_and_reply();
     let mut popped = 0u64;
     let mut found = false;
+    let mut from = None;
     for key in keys {
         let Some(zset) = write_zset(db, key, now)? else {
             continue;
@@ -68,10 +69,14 @@ pub fn generic_pop(
             reply.double(score);
             popped += 1;
         }
+        from = Some(key);
         delete_if_empty(db, key);
         break;
     }
     ctx.dirty(popped);
+    if let Some(key) = from.filter(|_| popped > 0) {
+        super::removed_events(ctx, key, if max { "zpopmax" } else { "zpopmin" });
+    }
     Ok(found)
 }
 

@@ -185,7 +185,7 @@ fn range_generic(
             let elements: Vec<(Vec<u8>, f64)> =
                 picked.into_iter().map(|(m, s)| (m.to_vec(), s)).collect();
             let zset = ZSet::from_range(elements, reverse, rank_len, limits(ctx));
-            store_result(ctx, dst, zset);
+            store_result(ctx, dst, zset, "zrangestore");
         }
     }
     Ok(())
@@ -278,25 +278,36 @@ pub(super) fn zlexcount(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 
 pub(super) fn zremrangebyrank(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let (start, end) = (arg_i64(&args[2])?, arg_i64(&args[3])?);
-    remove_generic(ctx, &args[1], |z| match rank_window(z.len(), start, end) {
-        Some((first, count)) => z.remove_ranks(first, count),
-        None => 0,
+    remove_generic(ctx, &args[1], "zremrangebyrank", |z| {
+        match rank_window(z.len(), start, end) {
+            Some((first, count)) => z.remove_ranks(first, count),
+            None => 0,
+        }
     })
 }
 
 pub(super) fn zremrangebyscore(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let range = ScoreRange::parse(&args[2], &args[3]).ok_or(NOT_FLOAT_RANGE)?;
-    remove_generic(ctx, &args[1], |z| z.remove_score_range(&range))
+    remove_generic(ctx, &args[1], "zremrangebyscore", |z| {
+        z.remove_score_range(&range)
+    })
 }
 
 pub(super) fn zremrangebylex(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let range = LexRange::parse(&args[2], &args[3]).ok_or(NOT_LEX_RANGE)?;
-    remove_generic(ctx, &args[1], |z| z.remove_lex_range(&range))
+    remove_generic(ctx, &args[1], "zremrangebylex", |z| {
+        z.remove_lex_range(&range)
+    })
 }
 
 /// Runs a range removal on the sorted set at `key`, deleting the key if
 /// it ends up empty; replies with the number removed.
-fn remove_generic(ctx: &mut Ctx, key: &[u8], remove: impl FnOnce(&mut ZSet) -> usize) -> CmdResult {
+fn remove_generic(
+    ctx: &mut Ctx,
+    key: &[u8],
+    event: &str,
+    remove: impl FnOnce(&mut ZSet) -> usize,
+) -> CmdResult {
     let now = ctx.now_ms;
     let db = ctx.db();
     let removed = match write_zset(db, key, now)? {
@@ -305,6 +316,9 @@ fn remove_generic(ctx: &mut Ctx, key: &[u8], remove: impl FnOnce(&mut ZSet) -> u
     };
     delete_if_empty(db, key);
     ctx.dirty(removed as u64);
+    if removed > 0 {
+        super::removed_events(ctx, key, event);
+    }
     ctx.reply.int(removed as i64);
     Ok(())
 }

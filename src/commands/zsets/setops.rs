@@ -260,7 +260,12 @@ fn generic(
     match dst {
         Some(dst) => {
             let zset = ZSet::from_sorted(result, super::limits(ctx));
-            store_result(ctx, dst, zset);
+            let event = match op {
+                Op::Union => "zunionstore",
+                Op::Inter => "zinterstore",
+                Op::Diff => "zdiffstore",
+            };
+            store_result(ctx, dst, zset, event);
         }
         None => {
             let reply = &mut *ctx.reply;

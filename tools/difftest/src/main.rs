@@ -16,6 +16,7 @@
 //!                 [--protocol 2|3] [--trace]
 
 mod compare;
+mod events;
 mod families;
 mod generate;
 mod protocol;
@@ -225,6 +226,7 @@ fn reset(pair: &mut Pair) {
         ]),
         args(&[b"SELECT", b"0"]),
         args(&[b"CONFIG", b"SET", b"set-max-intset-entries", b"512"]),
+        args(&[b"CONFIG", b"SET", b"notify-keyspace-events", b""]),
     ] {
         pair.both(&cmd);
     }
@@ -393,6 +395,20 @@ fn run_family(
         .bytes()
         .fold(0, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
     let mut g = Gen::new(seed ^ family_salt);
+    // The notify family compares what a keyspace subscriber receives.
+    let mut subs = None;
+    if name == "notify" {
+        let on = args(&[
+            b"CONFIG",
+            b"SET",
+            b"notify-keyspace-events",
+            events::CLASSES,
+        ]);
+        pair.both(&on);
+        subs = Some(events::Subscribers::open(o)?);
+    }
+    // A second client, for steps addressed to `@other` (tx family).
+    let mut other: Option<Pair> = None;
     for i in 0..o.count {
         let step = step_fn(&mut g);
         let cmd_name = step.name();
@@ -407,7 +423,18 @@ fn run_family(
         }
         match &step {
             Step::One { args, cmp } => {
-                let ((ra, raw_a), (rb, raw_b)) = pair.both(args);
+                let ((ra, raw_a), (rb, raw_b)) = match args.split_first() {
+                    Some((to, rest)) if to == b"@other" => {
+                        if other.is_none() {
+                            other = Some(Pair::open(o)?);
+                        }
+                        match &mut other {
+                            Some(p) => p.both(rest),
+                            None => pair.both(args),
+                        }
+                    }
+                    _ => pair.both(args),
+                };
                 let cmp = &resolve(&mut pair, args, *cmp);
                 let ok = match cmp {
                     // Entries of commands the allowlist excuses may differ.
@@ -500,6 +527,21 @@ fn run_family(
                     )
                 });
             }
+        }
+        if let Some(subs) = &mut subs {
+            let (a, b) = subs.drain();
+            report.record("(events)", a == b, false, || {
+                format!(
+                    "seed {seed} after #{i}: {}\n      redis:    {}\n      ferredis: {}",
+                    step.args()
+                        .iter()
+                        .map(|a| resp::show_bytes(a, 60))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    resp::show_bytes(&a, 400),
+                    resp::show_bytes(&b, 400)
+                )
+            });
         }
         if i % 100 == 99 || i + 1 == o.count {
             // A fresh connection each time: the commands under test may

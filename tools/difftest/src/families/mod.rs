@@ -4,11 +4,13 @@ pub mod blocking;
 pub mod hashes;
 pub mod keys;
 pub mod lists;
+pub mod notify;
 pub mod server;
 pub mod sets;
 pub mod sort;
 pub mod streams;
 pub mod strings;
+pub mod tx;
 pub mod zsets;
 
 use crate::generate::{Gen, Step};
@@ -27,4 +29,6 @@ pub const ALL: &[(&str, StepFn)] = &[
     ("sort", sort::step),
     ("blocking", blocking::step),
     ("streams", streams::step),
+    ("notify", notify::step),
+    ("tx", tx::step),
 ];
