@@ -367,6 +367,17 @@ fn read_stream<'d>(
     }
 }
 
+/// The stream at `key` once more, for a command that already looked it up
+/// for reading: Redis counts that lookup's hit or miss (INFO stats,
+/// keymiss events) and no second one.
+fn stream_again<'d>(
+    db: &'d mut Db,
+    key: &[u8],
+    now: i64,
+) -> Result<Option<&'d mut Stream>, CmdError> {
+    write_stream(db, key, now)
+}
+
 /// The stream at `key` for writing, or None; WRONGTYPE for other types.
 fn write_stream<'d>(
     db: &'d mut Db,

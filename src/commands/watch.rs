@@ -261,6 +261,45 @@ mod tests {
         ]);
     }
 
+    /// Whether another client's `cmd` makes a watcher of `key` fail.
+    fn touches(s: &mut Session, other: u64, key: &str, cmd: &[&str]) -> bool {
+        s.expect(&[(&["watch", key], "+OK\r\n")]);
+        s.run_as(other, cmd);
+        s.expect(&[(&["multi"], "+OK\r\n")]);
+        s.call(&["exec"]) == "*-1\r\n"
+    }
+
+    // Redis 7.0 signals entry changes and new streams to watchers, but
+    // not consumer-group changes or XSETID.
+    #[test]
+    fn stream_writes() {
+        let mut s = Session::new();
+        let other = s.connect();
+        let cases: &[(&[&str], bool)] = &[
+            (&["xadd", "x", "1-1", "f", "v"], true),
+            (&["xadd", "x", "nomkstream", "2-1", "f", "v"], true),
+            (&["xtrim", "x", "maxlen", "5"], false),
+            (&["xgroup", "create", "x", "g", "0"], false),
+            (
+                &["xreadgroup", "group", "g", "c", "streams", "x", ">"],
+                false,
+            ),
+            (&["xack", "x", "g", "1-1"], false),
+            (&["xsetid", "x", "5-1"], false),
+            (&["xdel", "x", "2-1"], true),
+            (&["xtrim", "x", "maxlen", "0"], true),
+            (&["xgroup", "create", "y", "g", "$", "mkstream"], true),
+        ];
+        for (cmd, dirty) in cases {
+            let key = match cmd[0] {
+                "xgroup" => cmd[2],
+                "xreadgroup" => cmd[5],
+                _ => cmd[1],
+            };
+            assert_eq!(touches(&mut s, other, key, cmd), *dirty, "{cmd:?}");
+        }
+    }
+
     #[test]
     fn unwatch_discard_and_errors() {
         let mut s = Session::new();

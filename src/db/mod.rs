@@ -293,6 +293,11 @@ impl Db {
 
     fn note_created(&mut self, key: &[u8]) {
         self.log_event(KeyEvent::New, key);
+        self.note_ready(key);
+    }
+
+    /// Records `key` for blocked clients to look at, while anyone waits.
+    fn note_ready(&mut self, key: &[u8]) {
         if let Some(created) = &mut self.created {
             created.push(Bytes::copy_from_slice(key));
         }
@@ -400,11 +405,12 @@ impl Db {
         Some(obj)
     }
 
-    /// A deleted stream is signalled like a created key: XREADGROUP
-    /// waiters on it get an error (Redis's signalDeletedKeyAsReady).
+    /// A deleted stream is signalled like a created key (but is no "new"
+    /// event): XREADGROUP waiters on it get an error (Redis's
+    /// signalDeletedKeyAsReady).
     fn note_deleted_stream(&mut self, key: &[u8], obj: &Object) {
         if matches!(obj.value, Value::Stream(_)) {
-            self.note_created(key);
+            self.note_ready(key);
         }
     }
 

@@ -205,3 +205,85 @@ fn sorted_sets() {
         &[("z", "zremrangebylex"), ("z", "del")],
     );
 }
+
+#[test]
+fn streams() {
+    let mut s = Session::new();
+    let sub = s.subscribe_events("KEAnm");
+    check(
+        &mut s,
+        sub,
+        "xadd x 1-1 f v",
+        &[("x", "new"), ("x", "xadd")],
+    );
+    check(
+        &mut s,
+        sub,
+        "xadd x maxlen 1 2-1 f v",
+        &[("x", "xadd"), ("x", "xtrim")],
+    );
+    check(&mut s, sub, "xadd y nomkstream 1-1 f v", &[]);
+    check(&mut s, sub, "xtrim x maxlen 5", &[]);
+    check(&mut s, sub, "xdel x 9-9", &[]);
+    check(&mut s, sub, "xdel x 2-1", &[("x", "xdel")]);
+    check(&mut s, sub, "xadd x 3-1 f v", &[("x", "xadd")]);
+    check(
+        &mut s,
+        sub,
+        "xgroup create x g 0",
+        &[("x", "xgroup-create")],
+    );
+    check(
+        &mut s,
+        sub,
+        "xgroup create y g $ mkstream",
+        &[("y", "new"), ("y", "xgroup-create")],
+    );
+    check(&mut s, sub, "xgroup setid x g 0", &[("x", "xgroup-setid")]);
+    check(
+        &mut s,
+        sub,
+        "xgroup createconsumer x g c",
+        &[("x", "xgroup-createconsumer")],
+    );
+    check(&mut s, sub, "xgroup createconsumer x g c", &[]);
+    check(
+        &mut s,
+        sub,
+        "xreadgroup group g c2 streams x >",
+        &[("x", "xgroup-createconsumer")],
+    );
+    check(&mut s, sub, "xreadgroup group g c2 streams x >", &[]);
+    // XACK looks its key up for reading.
+    check(&mut s, sub, "xack z g 1-1", &[("z", "keymiss")]);
+    check(&mut s, sub, "xack x g 3-1", &[]);
+    check(
+        &mut s,
+        sub,
+        "xclaim x g c3 0 3-1 force",
+        &[("x", "xgroup-createconsumer")],
+    );
+    check(
+        &mut s,
+        sub,
+        "xautoclaim x g c4 0 0",
+        &[("x", "xgroup-createconsumer")],
+    );
+    check(&mut s, sub, "xgroup delconsumer x g nobody", &[]);
+    check(
+        &mut s,
+        sub,
+        "xgroup delconsumer x g c",
+        &[("x", "xgroup-delconsumer")],
+    );
+    check(&mut s, sub, "xsetid x 10-1", &[("x", "xsetid")]);
+    check(
+        &mut s,
+        sub,
+        "xgroup destroy x g",
+        &[("x", "xgroup-destroy")],
+    );
+    check(&mut s, sub, "xgroup destroy x g", &[]);
+    // Deleting a stream wakes XREADGROUP waiters, but is no "new" key.
+    check(&mut s, sub, "del x", &[("x", "del")]);
+}

@@ -5,6 +5,7 @@ use super::{
     INVALID_ID, node_limits, parse_bound, parse_strict_id, read_stream, reply_id, reply_range,
     write_stream,
 };
+use crate::commands::keyevents::class;
 use crate::commands::{CmdError, CmdResult, Ctx, arg_i64, is};
 use crate::db::stream::{Stream, StreamId, Trim, TrimTo, id};
 use crate::db::{Object, Value};
@@ -152,11 +153,14 @@ pub(super) fn xadd(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     let id = next_id(s, a.id, now)?;
     s.append(id, pairs, limits);
-    if let Some(t) = a.trim {
-        s.trim(t);
-    }
+    let trimmed = a.trim.map_or(0, |t| s.trim(t));
     reply_id(ctx.reply, id);
     ctx.dirty(1);
+    // Redis announces the addition, then the trim it caused.
+    ctx.key_changed(class::STREAM, "xadd", key);
+    if trimmed > 0 {
+        ctx.notify(class::STREAM, "xtrim", key);
+    }
     ctx.signal_ready(key);
     Ok(())
 }
@@ -204,6 +208,9 @@ pub(super) fn xtrim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     ctx.reply.int(removed as i64);
     ctx.dirty(removed);
+    if removed > 0 {
+        ctx.key_changed(class::STREAM, "xtrim", &args[1]);
+    }
     Ok(())
 }
 
@@ -237,6 +244,9 @@ pub(super) fn xdel(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     ctx.reply.int(deleted);
     ctx.dirty(deleted as u64);
+    if deleted > 0 {
+        ctx.key_changed(class::STREAM, "xdel", &args[1]);
+    }
     Ok(())
 }
 
@@ -353,5 +363,7 @@ pub(super) fn xsetid(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     ctx.reply.ok();
     ctx.dirty(1);
+    // Redis 7.0 sends the event without touching WATCHers of the key.
+    ctx.notify(class::STREAM, "xsetid", &args[1]);
     Ok(())
 }

@@ -4,6 +4,7 @@
 use super::{
     c_str, parse_bound, parse_id, parse_strict_id, read_stream, reply_id, reply_one, write_stream,
 };
+use crate::commands::keyevents::class;
 use crate::commands::{CmdError, CmdResult, Ctx, arg_i64, is};
 use crate::db::stream::{Group, Stream, StreamId, id};
 use crate::db::{Object, Value};
@@ -92,6 +93,12 @@ pub(super) fn xgroup_create(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         .insert(args[3][..].into(), Group::new(id, entries_read));
     ctx.reply.ok();
     ctx.dirty(1);
+    // Group changes are events without a WATCH signal, except that
+    // MKSTREAM's new key is a modification.
+    if !exists {
+        ctx.signal_modified(key);
+    }
+    ctx.notify(class::STREAM, "xgroup-create", key);
     Ok(())
 }
 
@@ -124,6 +131,7 @@ pub(super) fn xgroup_setid(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     ctx.reply.ok();
     ctx.dirty(1);
+    ctx.notify(class::STREAM, "xgroup-setid", &args[2]);
     Ok(())
 }
 
@@ -134,6 +142,7 @@ pub(super) fn xgroup_destroy(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     if s.groups.remove(&args[3][..]).is_some() {
         ctx.reply.int(1);
         ctx.dirty(1);
+        ctx.notify(class::STREAM, "xgroup-destroy", &args[2]);
         ctx.signal_ready(&args[2]);
     } else {
         ctx.reply.int(0);
@@ -152,6 +161,7 @@ pub(super) fn xgroup_createconsumer(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult 
     ctx.reply.int(i64::from(created));
     if created {
         ctx.dirty(1);
+        ctx.notify(class::STREAM, "xgroup-createconsumer", &args[2]);
     }
     Ok(())
 }
@@ -166,6 +176,7 @@ pub(super) fn xgroup_delconsumer(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     ctx.reply.int(pending.unwrap_or(0) as i64);
     if pending.is_some() {
         ctx.dirty(1);
+        ctx.notify(class::STREAM, "xgroup-delconsumer", &args[2]);
     }
     Ok(())
 }
@@ -197,7 +208,8 @@ pub(super) fn xgroup_help(ctx: &mut Ctx, _args: &[Bytes]) -> CmdResult {
 /// XACK key group id [id ...]: a missing key or group acknowledges 0.
 pub(super) fn xack(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
-    let Some(s) = write_stream(ctx.db(), &args[1], now)? else {
+    // A read lookup, as in Redis: a missing key is a keymiss.
+    let Some(s) = read_stream(ctx.db(), &args[1], now)? else {
         ctx.reply.int(0);
         return Ok(());
     };
@@ -384,6 +396,7 @@ pub(super) fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let name = &args[3][..];
     let mut claimed = Vec::new();
     let mut dirty = 0;
+    let mut created = false;
     {
         let exists: Vec<bool> = ids.iter().map(|id| s.contains(*id)).collect();
         let Some(g) = s.groups.get_mut(&args[2][..]) else {
@@ -412,7 +425,9 @@ pub(super) fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             {
                 continue;
             }
-            g.consumer(name, now).0.seen_time = now;
+            let (c, new) = g.consumer(name, now);
+            c.seen_time = now;
+            created |= new;
             g.deliver(id, name, delivery, false);
             if let Some(p) = g.pel.get_mut(&id) {
                 if fresh {
@@ -437,6 +452,9 @@ pub(super) fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         }
     }
     ctx.dirty(dirty);
+    if created {
+        ctx.notify(class::STREAM, "xgroup-createconsumer", &args[1]);
+    }
     Ok(())
 }
 
@@ -495,6 +513,7 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let mut deleted = Vec::new();
     let mut next = 0;
     let mut dirty = 0;
+    let mut created = false;
     if let Some(g) = s.groups.get_mut(&args[2][..]) {
         while attempts > 0 && count > 0 && next < pending.len() {
             attempts -= 1;
@@ -514,7 +533,9 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             {
                 continue;
             }
-            g.consumer(name, now).0.seen_time = now;
+            let (c, new) = g.consumer(name, now);
+            c.seen_time = now;
+            created |= new;
             g.deliver(id, name, now, !justid);
             claimed.push(id);
             count -= 1;
@@ -537,5 +558,8 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         reply_id(reply, id);
     }
     ctx.dirty(dirty);
+    if created {
+        ctx.notify(class::STREAM, "xgroup-createconsumer", &args[1]);
+    }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! XINFO STREAM [FULL], GROUPS and CONSUMERS.
 
-use super::{c_str, read_stream, reply_entry, reply_id, reply_range};
+use super::{c_str, read_stream, reply_entry, reply_id, reply_range, stream_again};
 use crate::commands::{CmdError, CmdResult, Ctx, arg_i64, is};
 use crate::db::stream::{Group, Stream, StreamId};
 use crate::protocol::ReplyBuffer;
@@ -93,7 +93,7 @@ pub(super) fn xinfo_stream(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
-    let Some(s) = read_stream(db, key, now)? else {
+    let Some(s) = stream_again(db, key, now)? else {
         return Ok(());
     };
     reply.map(if full { 9 } else { 10 });
@@ -197,7 +197,7 @@ pub(super) fn xinfo_groups(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     stream_of(ctx, &args[2])?;
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
-    let Some(s) = read_stream(db, &args[2], now)? else {
+    let Some(s) = stream_again(db, &args[2], now)? else {
         return Ok(());
     };
     reply.array(s.groups.len());

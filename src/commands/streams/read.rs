@@ -6,8 +6,11 @@
 //! to that key serves entries past the ID (or, for `>`, past the group's
 //! last delivered ID), as Redis's serveClientsBlockedOnStreamKey does.
 
-use super::{INVALID_ID, c_str, read_stream, reply_entry, reply_id, reply_range, write_stream};
+use super::{
+    INVALID_ID, c_str, read_stream, reply_entry, reply_id, reply_range, stream_again, write_stream,
+};
 use crate::commands::blocking::BlockKind;
+use crate::commands::keyevents::class;
 use crate::commands::{CmdError, CmdResult, Ctx, arg_i64, is};
 use crate::db::stream::{Stream, StreamId, id};
 use crate::db::{Db, Value};
@@ -174,7 +177,8 @@ fn read(ctx: &mut Ctx, args: &[Bytes], xreadgroup: bool) -> CmdResult {
         if woken.as_ref().is_some_and(|w| w != key) {
             continue;
         }
-        let Some(plan) = plan_serve(ctx, key, wants[i], r.group.map(|g| g.0))? else {
+        // Redis's second read lookup of the key (the first checked it).
+        let Some(plan) = plan_serve(ctx, key, wants[i], r.group.map(|g| g.0), true)? else {
             continue;
         };
         if served == 0 {
@@ -195,12 +199,14 @@ fn read(ctx: &mut Ctx, args: &[Bytes], xreadgroup: bool) -> CmdResult {
         match r.group {
             None => {
                 let (db, reply) = ctx.db_and_reply();
-                if let Some(s) = read_stream(db, key, now)? {
+                if let Some(s) = stream_again(db, key, now)? {
                     reply_range(reply, s, plan, StreamId::MAX, count, false);
                 }
             }
             Some((group, consumer)) => {
-                serve_group(ctx, key, group, consumer, plan, wants[i], count, r.noack)?;
+                if serve_group(ctx, key, group, consumer, plan, wants[i], count, r.noack)? {
+                    ctx.notify(class::STREAM, "xgroup-createconsumer", key);
+                }
                 ctx.dirty(1);
             }
         }
@@ -252,7 +258,7 @@ fn count_servable(
         if woken.is_some_and(|w| w != key) {
             continue;
         }
-        if plan_serve(ctx, key, *want, r.group.map(|g| g.0))?.is_some() {
+        if plan_serve(ctx, key, *want, r.group.map(|g| g.0), false)?.is_some() {
             n += 1;
         }
     }
@@ -262,15 +268,23 @@ fn count_servable(
 /// Whether `key` can be served now, and from which ID on (inclusive).
 /// Plain readers need an entry past their ID; a group reader asking for
 /// its history is always served; one asking for new entries needs an
-/// entry past the group's last delivered ID.
+/// entry past the group's last delivered ID. `counted`: whether this
+/// lookup counts as a hit or miss.
 fn plan_serve(
     ctx: &mut Ctx,
     key: &[u8],
     want: Want,
     group: Option<&Bytes>,
+    counted: bool,
 ) -> Result<Option<StreamId>, CmdError> {
     let now = ctx.now_ms;
-    let Some(s) = read_stream(ctx.db(), key, now)? else {
+    let db = ctx.db();
+    let s = if counted {
+        read_stream(db, key, now)?
+    } else {
+        stream_again(db, key, now)?
+    };
+    let Some(s) = s else {
         return Ok(None);
     };
     let after = match (want, group) {
@@ -300,16 +314,16 @@ fn serve_group(
     want: Want,
     count: usize,
     noack: bool,
-) -> CmdResult {
+) -> Result<bool, CmdError> {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     let Some(s) = write_stream(db, key, now)? else {
-        return Ok(());
+        return Ok(false);
     };
     let Some(g) = s.groups.get_mut(group) else {
-        return Ok(());
+        return Ok(false);
     };
-    let (c, _) = g.consumer(consumer, now);
+    let (c, created) = g.consumer(consumer, now);
     c.seen_time = now;
     if want != Want::New {
         let ids: Vec<StreamId> = c
@@ -333,7 +347,7 @@ fn serve_group(
                 reply.null_array();
             }
         }
-        return Ok(());
+        return Ok(created);
     }
     let ids = reply_range(reply, s, start, StreamId::MAX, count, false);
     for id in ids {
@@ -345,7 +359,7 @@ fn serve_group(
             }
         }
     }
-    Ok(())
+    Ok(created)
 }
 
 fn reply_one_from(reply: &mut ReplyBuffer, s: &Stream, id: StreamId) -> bool {

@@ -22,8 +22,16 @@ fn members(g: &mut Gen) -> Vec<Vec<u8>> {
     (0..g.rng.usize(1..4)).map(|_| small(g)).collect()
 }
 
+fn stream_id(g: &mut Gen) -> String {
+    format!("{}-{}", g.rng.u64(0..30), g.rng.u64(0..3))
+}
+
+fn group(g: &mut Gen) -> &'static str {
+    g.pick(&["g1", "g2"])
+}
+
 pub fn step(g: &mut Gen) -> Step {
-    let cmd = match g.rng.u32(..48) {
+    let cmd = match g.rng.u32(..56) {
         // Strings and bits.
         0 => args![g.name("set"), key(g), small(g)],
         // Options with TTLs of 100 s or more, or none (KEEPTTL, NX...,
@@ -171,6 +179,68 @@ pub fn step(g: &mut Gen) -> Step {
         45 => args![g.name("zrangestore"), key(g), key(g), "0", g.int(-1, 2)],
         // Blocking pops served at once (a key with data), or timing out.
         46 => args![g.name_of(&["blpop", "bzpopmin"]), key(g), "0.01"],
+        // Streams, with explicit IDs (often too small: an error, no event)
+        // so that both servers hold the same entries.
+        47 | 48 => {
+            let mut a = args![g.name("xadd"), key(g)];
+            if g.chance(20) {
+                a.push(g.name("nomkstream"));
+            }
+            if g.chance(30) {
+                a.extend(args![g.name_of(&["maxlen", "minid"]), stream_id(g)]);
+            }
+            a.extend(args![stream_id(g), small(g), small(g)]);
+            a
+        }
+        49 => args![
+            g.name("xtrim"),
+            key(g),
+            g.name_of(&["maxlen", "minid"]),
+            g.pick(&["~", "="]),
+            stream_id(g)
+        ],
+        50 => args![g.name("xdel"), key(g), stream_id(g), stream_id(g)],
+        51 => match g.rng.u32(..5) {
+            0 => args![
+                g.name("xgroup"),
+                "CREATE",
+                key(g),
+                group(g),
+                "0",
+                "MKSTREAM"
+            ],
+            1 => args![g.name("xgroup"), "SETID", key(g), group(g), stream_id(g)],
+            2 => args![g.name("xgroup"), "DESTROY", key(g), group(g)],
+            3 => args![
+                g.name("xgroup"),
+                "CREATECONSUMER",
+                key(g),
+                group(g),
+                small(g)
+            ],
+            _ => args![g.name("xgroup"), "DELCONSUMER", key(g), group(g), small(g)],
+        },
+        52 => {
+            let mut a = args![g.name("xreadgroup"), "GROUP", group(g), small(g)];
+            if g.chance(30) {
+                a.push(g.name("noack"));
+            }
+            a.extend(args!["STREAMS", key(g), g.pick(&[">", "0"])]);
+            a
+        }
+        53 => args![g.name("xack"), key(g), group(g), stream_id(g)],
+        54 => match g.rng.u32(..3) {
+            0 => args![
+                g.name("xclaim"),
+                key(g),
+                group(g),
+                small(g),
+                "0",
+                stream_id(g)
+            ],
+            1 => args![g.name("xautoclaim"), key(g), group(g), small(g), "0", "0"],
+            _ => args![g.name("xsetid"), key(g), stream_id(g)],
+        },
         _ => args![g.name_of(&["flushdb", "swapdb"]), "0", "1"],
     };
     Step::exact(cmd)

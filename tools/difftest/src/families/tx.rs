@@ -13,7 +13,7 @@ fn key(g: &mut Gen) -> Vec<u8> {
 }
 
 fn write(g: &mut Gen) -> Vec<Vec<u8>> {
-    match g.rng.u32(..9) {
+    match g.rng.u32(..12) {
         0 => args![g.name("set"), key(g), g.value()],
         1 => args![g.name("incr"), key(g)],
         2 => args![g.name("del"), key(g)],
@@ -22,6 +22,34 @@ fn write(g: &mut Gen) -> Vec<Vec<u8>> {
         5 => args![g.name("lpush"), key(g), "x"],
         6 => args![g.name("sadd"), key(g), "x"],
         7 => args![g.name("rename"), key(g), key(g)],
+        // Stream writes that signal WATCH and those that, in Redis 7.0, do
+        // not (group changes, XSETID). IDs `<ms>-*` are the same on both
+        // servers.
+        8 => args![
+            g.name("xadd"),
+            key(g),
+            format!("{}-*", g.rng.u64(1..1000)),
+            "f",
+            "v"
+        ],
+        9 => args![g.name("xtrim"), key(g), "MAXLEN", "0"],
+        10 => match g.rng.u32(..3) {
+            0 => args![g.name("xgroup"), "CREATE", key(g), "g", "$", "MKSTREAM"],
+            1 => args![
+                g.name("xreadgroup"),
+                "GROUP",
+                "g",
+                "c",
+                "STREAMS",
+                key(g),
+                ">"
+            ],
+            _ => args![
+                g.name("xsetid"),
+                key(g),
+                format!("{}-0", g.rng.u64(1..1000))
+            ],
+        },
         // Writes that change nothing touch nothing.
         _ => args![g.name_of(&["srem", "hdel", "zrem"]), key(g), "nope"],
     }
