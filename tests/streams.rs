@@ -196,3 +196,33 @@ fn deleting_the_stream_unblocks_group_readers_with_an_error_but_not_plain_reader
     );
     reader.expect(b"*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n");
 }
+
+#[test]
+fn overwriting_or_flushing_the_stream_unblocks_group_readers() {
+    let server = Server::start(&[]);
+    let mut ctl = server.conn();
+    let wait_group = [
+        &b"XREADGROUP"[..],
+        b"GROUP",
+        b"g",
+        b"c",
+        b"BLOCK",
+        b"0",
+        b"STREAMS",
+        b"s",
+        b">",
+    ];
+    let set: &[&[u8]] = &[b"SET", b"s", b"x"];
+    let flushall: &[&[u8]] = &[b"FLUSHALL"];
+    for replace in [set, flushall] {
+        ctl.roundtrip(&resp(&[b"FLUSHALL"]), b"+OK\r\n");
+        ctl.roundtrip(
+            &resp(&[b"XGROUP", b"CREATE", b"s", b"g", b"$", b"MKSTREAM"]),
+            b"+OK\r\n",
+        );
+        let mut reader = blocked_client(&server, &mut ctl, 0, &wait_group);
+        ctl.roundtrip(&resp(replace), b"+OK\r\n");
+        reader.expect(b"-UNBLOCKED the stream key no longer exists\r\n");
+        wait_blocked(&mut ctl, 0);
+    }
+}

@@ -168,6 +168,9 @@ fn flushdb(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let async_free = flush_mode(ctx, args)?;
     let (db, now) = (ctx.client.db, ctx.now_ms);
     ctx.engine.watched_db_flushed(db, now);
+    // XREADGROUP waiters on a flushed stream get their error (Redis's
+    // signalFlushedDb); other waiters find nothing and wait on.
+    ctx.engine.blocking.signal_waited_in(db);
     let n = empty_db(ctx.db(), async_free);
     ctx.dirty(n as u64);
     ctx.reply.ok();
@@ -178,6 +181,7 @@ fn flushall(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let async_free = flush_mode(ctx, args)?;
     for db in 0..ctx.engine.keyspace.dbs.len() {
         ctx.engine.watched_db_flushed(db, ctx.now_ms);
+        ctx.engine.blocking.signal_waited_in(db);
     }
     let n: usize = ctx
         .engine

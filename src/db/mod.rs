@@ -258,6 +258,7 @@ impl Db {
             if matches!(self.access.clock, AccessClock::Lfu { .. }) {
                 obj.set_clock(old.clock());
             }
+            let was_stream = matches!(old.value, Value::Stream(_));
             if keep_ttl {
                 obj.set_flag(flags::HAS_EXPIRE, had_expire);
                 *old = obj;
@@ -266,6 +267,11 @@ impl Db {
                 if had_expire {
                     self.expires.remove_hashed(hash, key);
                 }
+            }
+            // An overwritten stream is a deleted one to its XREADGROUP
+            // waiters (Redis's dbSetValue signals it).
+            if was_stream {
+                self.note_ready(key);
             }
         } else {
             self.note_created(key);
