@@ -72,10 +72,13 @@ def small_hashes(f):
 
 
 def stream(f):
-    # Entries of three fields, IDs from the server's clock, as XADD * makes
-    # them; one stream, so the blocks (listpack nodes) dominate.
+    # Entries of three fields; one stream, so the blocks (listpack nodes)
+    # dominate. IDs are given, ten per millisecond as a busy producer's
+    # XADD * makes them: with `*` the IDs, and so the bytes each entry
+    # takes, would depend on how fast each server ran the load.
+    t0 = 1_700_000_000_000
     for i in range(N):
-        f.write(resp(b"XADD", b"stream", b"*", b"name", b"user:%07d" % i,
+        f.write(resp(b"XADD", b"stream", b"%d-%d" % (t0 + i // 10, i % 10), b"name", b"user:%07d" % i,
                      b"score", b"%d" % (i * 7 % 1000), b"ok", b"1"))
     return N
 
