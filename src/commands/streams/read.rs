@@ -166,7 +166,14 @@ fn read(ctx: &mut Ctx, args: &[Bytes], xreadgroup: bool) -> CmdResult {
             }
             Want::New
         } else {
-            Want::After(id::parse(id_arg, 0, true, false).ok_or(INVALID_ID)?.id)
+            let id = id::parse(id_arg, 0, true, false).ok_or(INVALID_ID)?.id;
+            // Redis stores `>` as the highest ID, so that ID spelled out
+            // asks a group for new entries too.
+            if xreadgroup && id == StreamId::MAX {
+                Want::New
+            } else {
+                Want::After(id)
+            }
         };
         wants.push(want);
     }

@@ -404,3 +404,18 @@ fn claim_and_autoclaim() {
         b"*1\r\n*2\r\n$1\r\nt\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n",
     );
 }
+
+#[test]
+fn the_highest_id_spelled_out_reads_new_entries() {
+    let mut s = Session::new();
+    s.check("xadd s 1-1 a 1", b"$3\r\n1-1\r\n");
+    s.check("xgroup create s g 0", b"+OK\r\n");
+    s.check(
+        "xreadgroup group g c streams s 18446744073709551615-18446744073709551615",
+        b"*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n",
+    );
+    s.check(
+        "xreadgroup group g c streams s 18446744073709551615-18446744073709551614",
+        b"*1\r\n*2\r\n$1\r\ns\r\n*0\r\n",
+    );
+}
