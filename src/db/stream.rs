@@ -76,6 +76,76 @@ fn int(e: Option<Entry>) -> i64 {
     }
 }
 
+/// The fixed part of an entry starting at its flags at `pos`: its ID and
+/// flags, where its fields (values alone under SAMEFIELDS) begin, and how
+/// many elements they take before the closing lp-count.
+#[derive(Clone, Copy)]
+struct Head {
+    id: StreamId,
+    flags: i64,
+    body: usize,
+    elems: usize,
+}
+
+fn read_head(lp: &Listpack, pos: usize, master: StreamId, master_count: usize) -> Option<Head> {
+    let flags = int(lp.get(pos));
+    let mut p = lp.next(pos)?;
+    let ms = master.ms.wrapping_add(int(lp.get(p)) as u64);
+    p = lp.next(p)?;
+    let seq = master.seq.wrapping_add(int(lp.get(p)) as u64);
+    p = lp.next(p)?;
+    let elems = if flags & FLAG_SAMEFIELDS != 0 {
+        master_count
+    } else {
+        let n = usize::try_from(int(lp.get(p))).unwrap_or(0);
+        p = lp.next(p)?;
+        n * 2
+    };
+    Some(Head {
+        id: StreamId { ms, seq },
+        flags,
+        body: p,
+        elems,
+    })
+}
+
+/// Where the entry after `h` starts: past its fields and its lp-count,
+/// without decoding them (how Redis skips entries below a range's start).
+fn skip_entry(lp: &Listpack, h: &Head) -> Option<usize> {
+    let mut p = h.body;
+    for _ in 0..h.elems {
+        p = lp.next(p)?;
+    }
+    lp.next(p)
+}
+
+/// Decodes the fields and values of `h` into `out` (interleaved; master
+/// fields supply the names under SAMEFIELDS) and returns where the next
+/// entry starts.
+fn read_body<'a>(
+    lp: &'a Listpack,
+    h: &Head,
+    master_fields: &[Entry<'a>],
+    out: &mut Vec<Entry<'a>>,
+) -> Option<Option<usize>> {
+    out.clear();
+    let mut p = h.body;
+    if h.flags & FLAG_SAMEFIELDS != 0 {
+        for f in master_fields {
+            out.push(*f);
+            out.push(lp.get(p)?);
+            p = lp.next(p)?;
+        }
+    } else {
+        for _ in 0..h.elems {
+            out.push(lp.get(p)?);
+            p = lp.next(p)?;
+        }
+    }
+    // `p` is the lp-count closing the entry.
+    Some(lp.next(p))
+}
+
 /// Reads one entry of a block starting at its flags at `pos`: its ID, its
 /// flags, its fields and values (interleaved into `out`) and where the
 /// next entry starts.
@@ -86,29 +156,33 @@ fn read_entry<'a>(
     master_fields: &[Entry<'a>],
     out: &mut Vec<Entry<'a>>,
 ) -> Option<(StreamId, i64, Option<usize>)> {
-    out.clear();
-    let flags = int(lp.get(pos));
-    let mut p = lp.next(pos)?;
-    let ms = master.ms.wrapping_add(int(lp.get(p)) as u64);
-    p = lp.next(p)?;
-    let seq = master.seq.wrapping_add(int(lp.get(p)) as u64);
-    p = lp.next(p)?;
-    if flags & FLAG_SAMEFIELDS != 0 {
-        for f in master_fields {
-            out.push(*f);
-            out.push(lp.get(p)?);
-            p = lp.next(p)?;
-        }
-    } else {
-        let n = int(lp.get(p));
-        p = lp.next(p)?;
-        for _ in 0..n * 2 {
-            out.push(lp.get(p)?);
-            p = lp.next(p)?;
-        }
+    let h = read_head(lp, pos, master, master_fields.len())?;
+    let next = read_body(lp, &h, master_fields, out)?;
+    Some((h.id, h.flags, next))
+}
+
+/// The flags position of the entry whose lp-count is at `count_pos`: the
+/// lp-count says how many elements precede it, which is what lets a
+/// block be walked backwards without reading it from the start.
+fn entry_before(lp: &Listpack, count_pos: usize) -> Option<usize> {
+    let n = int(lp.get(count_pos));
+    let mut p = count_pos;
+    for _ in 0..n {
+        p = lp.prev(p)?;
     }
-    // `p` is the lp-count closing the entry.
-    Some((StreamId { ms, seq }, flags, lp.next(p)))
+    Some(p)
+}
+
+/// The flags positions of a block's entries from the last to the first
+/// (`first` being the first entry's, from [`master_fields`]).
+fn entries_rev(lp: &Listpack, first: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut count_pos = lp.last();
+    std::iter::from_fn(move || {
+        let c = count_pos.filter(|&c| c > first)?;
+        let pos = entry_before(lp, c).filter(|&p| p >= first)?;
+        count_pos = lp.prev(pos);
+        Some(pos)
+    })
 }
 
 /// A block's master fields and the position of its first entry.
@@ -131,15 +205,14 @@ fn master_fields(lp: &Listpack) -> (Vec<Entry<'_>>, Option<usize>) {
 fn live_entries(master: StreamId, lp: &Listpack) -> Vec<(usize, StreamId)> {
     let (fields, mut p) = master_fields(lp);
     let mut out = Vec::new();
-    let mut buf = Vec::new();
     while let Some(pos) = p {
-        let Some((id, flags, next)) = read_entry(lp, pos, master, &fields, &mut buf) else {
+        let Some(h) = read_head(lp, pos, master, fields.len()) else {
             break;
         };
-        if flags & FLAG_DELETED == 0 {
-            out.push((pos, id));
+        if h.flags & FLAG_DELETED == 0 {
+            out.push((pos, h.id));
         }
-        p = next;
+        p = skip_entry(lp, &h);
     }
     out
 }
@@ -289,15 +362,21 @@ impl Stream {
                 }
                 let (fields, mut p) = master_fields(lp);
                 while let Some(pos) = p {
-                    let Some((id, flags, next)) = read_entry(lp, pos, master, &fields, &mut buf)
-                    else {
+                    let Some(h) = read_head(lp, pos, master, fields.len()) else {
+                        break;
+                    };
+                    if h.id > end {
+                        return;
+                    }
+                    if h.flags & FLAG_DELETED != 0 || h.id < start {
+                        p = skip_entry(lp, &h);
+                        continue;
+                    }
+                    let Some(next) = read_body(lp, &h, &fields, &mut buf) else {
                         break;
                     };
                     p = next;
-                    if id > end {
-                        return;
-                    }
-                    if flags & FLAG_DELETED == 0 && id >= start && !f(id, &buf) {
+                    if !f(h.id, &buf) {
                         return;
                     }
                 }
@@ -307,15 +386,21 @@ impl Stream {
                 if master > end {
                     continue;
                 }
-                let (fields, _) = master_fields(lp);
-                for (pos, id) in live_entries(master, lp).into_iter().rev() {
-                    if id < start {
-                        return;
-                    }
-                    if id > end {
+                let (fields, first) = master_fields(lp);
+                let Some(first) = first else {
+                    continue;
+                };
+                for pos in entries_rev(lp, first) {
+                    let Some(h) = read_head(lp, pos, master, fields.len()) else {
+                        break;
+                    };
+                    if h.flags & FLAG_DELETED != 0 || h.id > end {
                         continue;
                     }
-                    if read_entry(lp, pos, master, &fields, &mut buf).is_some() && !f(id, &buf) {
+                    if h.id < start {
+                        return;
+                    }
+                    if read_body(lp, &h, &fields, &mut buf).is_some() && !f(h.id, &buf) {
                         return;
                     }
                 }
@@ -536,15 +621,9 @@ impl Stream {
 
 /// The ID of a block's last entry, deleted or not.
 fn last_entry_id(master: StreamId, lp: &Listpack) -> Option<StreamId> {
-    let (fields, mut p) = master_fields(lp);
-    let mut buf = Vec::new();
-    let mut last = None;
-    while let Some(pos) = p {
-        let (id, _, next) = read_entry(lp, pos, master, &fields, &mut buf)?;
-        last = Some(id);
-        p = next;
-    }
-    last
+    let (fields, first) = master_fields(lp);
+    let pos = entries_rev(lp, first?).next()?;
+    read_head(lp, pos, master, fields.len()).map(|h| h.id)
 }
 
 #[cfg(test)]
