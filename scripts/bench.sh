@@ -11,11 +11,13 @@
 #
 # Usage: scripts/bench.sh [-t tests] [-P pipeline] [-c clients] [-n requests]
 #                         [-d datasize] [-r keyspace] [-R rounds] [-M sets]
-#                         [-S subscribers] [-x command]...
+#                         [-S subscribers] [-x command]... [-L workload]...
 #   -t  comma-separated redis-benchmark tests (default: $DEFAULT_TESTS below;
-#       -t '' with -x runs only the commands)
+#       -t '' with -x or -L runs only those)
 #   -x  also benchmark an arbitrary command, e.g. -x "XADD s * f v" (may be
 #       repeated; redis-benchmark runs it as given, `__rand_int__` and all)
+#   -L  also run a tools/loadgen workload (may be repeated): stream-ack,
+#       XREADGROUP+XACK round trips, each a request; -c and -n apply
 #   -P, -c, -n, -d, -r  passed to redis-benchmark as they are
 #   -R  rounds per server (default 3)
 #   -S  Pub/Sub instead of the tests: PUBLISH to 1 channel with each count
@@ -43,13 +45,14 @@ keyspace=""
 memory=""
 pubsub=""
 commands=()
+workloads=()
 
 usage() {
-    sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
-while getopts "t:P:c:n:d:r:R:M:S:x:h" opt; do
+while getopts "t:P:c:n:d:r:R:M:S:x:L:h" opt; do
     case $opt in
         t) tests=$OPTARG ;;
         P) pipeline=$OPTARG ;;
@@ -61,6 +64,7 @@ while getopts "t:P:c:n:d:r:R:M:S:x:h" opt; do
         M) memory=$OPTARG ;;
         S) pubsub=$OPTARG ;;
         x) commands+=("$OPTARG") ;;
+        L) workloads+=("$OPTARG") ;;
         h) usage 0 ;;
         *) usage 1 ;;
     esac
@@ -83,6 +87,10 @@ else
     echo "Building ferredis (release)..." >&2
     (cd "$root" && cargo build --release --quiet)
     ferredis="${CARGO_TARGET_DIR:-$root/target}/release/ferredis"
+fi
+loadgen="${CARGO_TARGET_DIR:-$root/target}/release/loadgen"
+if [ ${#workloads[@]} -gt 0 ]; then
+    (cd "$root" && cargo build --release --quiet -p loadgen)
 fi
 
 if [ -n "$memory" ]; then
@@ -223,17 +231,26 @@ fi
 # its list with LPUSH).
 for round in $(seq "$rounds"); do
     echo "round $round/$rounds" >&2
-    # Tests by name, then the -x commands by index.
+    # Tests by name, then the -x commands and -L workloads by index.
     runs=(${tests//,/ })
     for i in "${!commands[@]}"; do runs+=("x$i"); done
+    for i in "${!workloads[@]}"; do runs+=("L$i"); done
     for test in "${runs[@]}"; do
         what=(-t "$test")
         [[ $test =~ ^x[0-9]+$ ]] && read -r -a what <<<"${commands[${test#x}]}"
         for name in redis ferredis; do
             if [ "$name" = redis ]; then port=$redis_port; pid=$redis_pid; else port=$ferredis_port; pid=$ferredis_pid; fi
             out="$work/$name.$round.$test.csv"
-            before=$(cpu_ns "$pid")
-            redis-benchmark -p "$port" "${bench_flags[@]}" "${what[@]}" >"$out"
+            if [[ $test =~ ^L[0-9]+$ ]]; then
+                # The workload's preparation is left out of the CPU time.
+                load=("$loadgen" -p "$port" -c "$clients" -n "$requests" "${workloads[${test#L}]}")
+                "${load[@]}" --setup-only
+                before=$(cpu_ns "$pid")
+                "${load[@]}" --skip-setup >"$out"
+            else
+                before=$(cpu_ns "$pid")
+                redis-benchmark -p "$port" "${bench_flags[@]}" "${what[@]}" >"$out"
+            fi
             after=$(cpu_ns "$pid")
             awk -F'","' -v server="$name" -v cpu=$((after - before)) -v n="$requests" '
                 NR > 1 { sub(/^"/, "", $1); label[NR] = $1; rps[NR] = $2; rows++ }
