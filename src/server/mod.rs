@@ -471,12 +471,15 @@ impl Server {
     }
 
     /// Redis's beforeSleep: write replies directly, in the hope that the
-    /// socket takes them without ever waiting for writability.
+    /// socket takes them without ever waiting for writability. The last
+    /// client queued is written first, as Redis does: after a PUBLISH that
+    /// is the publisher, whose next request can then be on its way while
+    /// the subscribers' messages go out.
     fn before_sleep(&mut self) {
         for t in std::mem::take(&mut self.to_close) {
             self.close_client(t);
         }
-        for t in std::mem::take(&mut self.pending_write) {
+        for t in std::mem::take(&mut self.pending_write).into_iter().rev() {
             if let Some(Some(c)) = self.clients.get_mut(t) {
                 c.queued_write = false;
                 self.write_client(t);
