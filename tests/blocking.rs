@@ -5,32 +5,8 @@
 
 mod common;
 
-use common::{Conn, PATIENCE, Server, resp};
+use common::{Server, blocked_client, wait_blocked};
 use std::time::{Duration, Instant};
-
-/// Waits until the server counts `n` blocked clients, so that the next
-/// step surely happens after the blocking command ran.
-fn wait_blocked(ctl: &mut Conn, n: usize) {
-    let want = format!("blocked_clients:{n}\r\n");
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        ctl.send(&resp(&[b"INFO", b"clients"]));
-        let got = ctl.read_quiet(Duration::from_millis(20));
-        if String::from_utf8_lossy(&got.bytes).contains(&want) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "never saw {want:?}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Sends a command from a new connection and waits until it blocked.
-fn blocked_client(server: &Server, ctl: &mut Conn, blocked_before: usize, cmd: &[&[u8]]) -> Conn {
-    let mut c = server.conn();
-    c.send(&resp(cmd));
-    wait_blocked(ctl, blocked_before + 1);
-    c
-}
 
 #[test]
 fn waiters_are_served_in_the_order_they_blocked() {

@@ -6,29 +6,8 @@
 
 mod common;
 
-use common::{Conn, PATIENCE, Server, resp};
+use common::{Server, blocked_client, resp, wait_blocked};
 use std::time::{Duration, Instant};
-
-fn wait_blocked(ctl: &mut Conn, n: usize) {
-    let want = format!("blocked_clients:{n}\r\n");
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        ctl.send(&resp(&[b"INFO", b"clients"]));
-        let got = ctl.read_quiet(Duration::from_millis(20));
-        if String::from_utf8_lossy(&got.bytes).contains(&want) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "never saw {want:?}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn blocked_client(server: &Server, ctl: &mut Conn, before: usize, cmd: &[&[u8]]) -> Conn {
-    let mut c = server.conn();
-    c.send(&resp(cmd));
-    wait_blocked(ctl, before + 1);
-    c
-}
 
 const ENTRY_2_1: &[u8] =
     b"*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\ng\r\n$1\r\nw\r\n";
