@@ -417,17 +417,10 @@ pub(super) fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             if fresh && !force {
                 continue;
             }
-            if !fresh
-                && min_idle > 0
-                && g.pel
-                    .get(&id)
-                    .is_some_and(|p| now - p.delivery_time < min_idle)
-            {
+            if !fresh && g.delivered_within(id, now, min_idle) {
                 continue;
             }
-            let (c, new) = g.consumer(name, now);
-            c.seen_time = now;
-            created |= new;
+            created |= g.see_consumer(name, now);
             g.deliver(id, name, delivery, false);
             if let Some(p) = g.pel.get_mut(&id) {
                 if fresh {
@@ -526,16 +519,10 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
                 dirty += 1;
                 continue;
             }
-            if min_idle > 0
-                && g.pel
-                    .get(&id)
-                    .is_some_and(|p| now - p.delivery_time < min_idle)
-            {
+            if g.delivered_within(id, now, min_idle) {
                 continue;
             }
-            let (c, new) = g.consumer(name, now);
-            c.seen_time = now;
-            created |= new;
+            created |= g.see_consumer(name, now);
             g.deliver(id, name, now, !justid);
             claimed.push(id);
             count -= 1;

@@ -40,8 +40,8 @@ impl Group {
         }
     }
 
-    /// The named consumer, made if missing (true when made); its seen
-    /// time is set to `now`.
+    /// The named consumer, made if missing (true when made; a new one's
+    /// seen time starts at `now`).
     pub fn consumer(&mut self, name: &[u8], now: i64) -> (&mut Consumer, bool) {
         let created = !self.consumers.contains_key(name);
         let c = self.consumers.entry(name.into()).or_default();
@@ -49,6 +49,23 @@ impl Group {
             c.seen_time = now;
         }
         (c, created)
+    }
+
+    /// The named consumer acting now (made if missing): true if made.
+    pub fn see_consumer(&mut self, name: &[u8], now: i64) -> bool {
+        let (c, created) = self.consumer(name, now);
+        c.seen_time = now;
+        created
+    }
+
+    /// Whether `id` is pending and was delivered less than `min_idle` ms
+    /// ago, which XCLAIM and XAUTOCLAIM leave alone.
+    pub fn delivered_within(&self, id: StreamId, now: i64, min_idle: i64) -> bool {
+        min_idle > 0
+            && self
+                .pel
+                .get(&id)
+                .is_some_and(|p| now - p.delivery_time < min_idle)
     }
 
     /// Records a delivery of `id` to `consumer`, taking it from whoever
