@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod db;
 pub mod logging;
+pub mod persistence;
 pub mod protocol;
 pub mod server;
 pub mod util;
