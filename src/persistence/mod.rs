@@ -26,8 +26,10 @@ pub struct RdbState {
     pub last_bgsave_secs: i64,
     /// Unix ms of the last background save attempt.
     pub last_try_ms: i64,
-    /// Snapshots written since start-up (rdb_saves).
+    /// Snapshots attempted since start-up (rdb_saves).
     pub saves: u64,
+    /// BGSAVE asked for inside EXEC: the cron starts it.
+    pub scheduled: bool,
     /// What the last load found (rdb_last_load_keys_*).
     pub keys_loaded: u64,
     pub keys_expired: u64,
@@ -42,6 +44,7 @@ impl Default for RdbState {
             last_bgsave_secs: -1,
             last_try_ms: 0,
             saves: 0,
+            scheduled: false,
             keys_loaded: 0,
             keys_expired: 0,
         }
