@@ -14,6 +14,7 @@ mod cmd_config;
 mod command_docs;
 mod connection;
 mod debug;
+mod dump;
 mod expire;
 mod hashes;
 mod info;
@@ -40,6 +41,7 @@ pub mod watch;
 mod zsets;
 
 pub use client::{ClientState, Clients, ConnInfo, NoClients};
+pub use object::access_policy;
 
 use crate::config::Config;
 use crate::db::{Db, Keyspace};
@@ -246,6 +248,7 @@ impl Engine {
             pubsub::COMMANDS,
             zsets::COMMANDS,
             streams::COMMANDS,
+            dump::COMMANDS,
         ]);
         let memory_startup = stats::used_memory();
         let mut engine = Engine {

@@ -1,11 +1,13 @@
 //! Keeping the data set across restarts. `rdb` is the file format (the
-//! whole keyspace at one instant); this module decides when snapshots are
-//! taken and how they reach disk: in the foreground (SAVE, SHUTDOWN) or
-//! from a forked child (BGSAVE, save points), always through a temporary
-//! file renamed over the live one ([`file`]).
+//! whole keyspace at one instant; DUMP and RESTORE share its encoding of
+//! one value); this module decides when snapshots are taken and how they
+//! reach disk: in the foreground (SAVE, SHUTDOWN) or from a forked child
+//! (BGSAVE, save points), always through a temporary file renamed over
+//! the live one ([`file`]).
 
 pub mod child;
 pub mod file;
+pub mod rdb;
 
 use child::Child;
 
