@@ -58,8 +58,9 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
     --dir "$work/redis" --logfile "$work/redis.log" &
 redis_pid=$!
 ferredis_port=$(free_port)
-"$root/target/release/ferredis" --port "$ferredis_port" --bind 127.0.0.1 \
-    --logfile "$work/ferredis.log" &
+mkdir -p "$work/ferredis"
+"$root/target/release/ferredis" --port "$ferredis_port" --bind 127.0.0.1 --save '' --appendonly no \
+    --dir "$work/ferredis" --logfile "$work/ferredis.log" &
 ferredis_pid=$!
 trap 'kill "$redis_pid" "$ferredis_pid" 2>/dev/null || true' EXIT
 wait_ready "$redis_port"

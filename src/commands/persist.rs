@@ -7,9 +7,8 @@ use super::table::{Command, Group, acl, flag};
 use super::{CmdError, CmdResult, Ctx, Engine, is};
 use crate::persistence::child::{self, Child, ChildKind, Exit};
 use crate::persistence::file::write_atomically;
-use crate::persistence::rdb::file::{SaveOptions, save};
+use crate::persistence::rdb::{LoadOptions, SaveOptions, load, save};
 use bytes::Bytes;
-use std::path::Path;
 
 pub static COMMANDS: &[Command] = &[
     Command::new("save", 1, save_command)
@@ -73,12 +72,11 @@ fn bgsave(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         return Ok(());
     }
     let _ = schedule;
-    match ctx.engine.start_bgsave(ctx.now_ms) {
-        Ok(()) => {
-            ctx.reply.simple("Background saving started");
-            Ok(())
-        }
-        Err(()) => Err(FAILED),
+    if ctx.engine.start_bgsave(ctx.now_ms) {
+        ctx.reply.simple("Background saving started");
+        Ok(())
+    } else {
+        Err(FAILED)
     }
 }
 
@@ -103,7 +101,7 @@ impl Engine {
     }
 
     /// Forks a child that writes dump.rdb (Redis's rdbSaveBackground).
-    pub fn start_bgsave(&mut self, now_ms: i64) -> Result<(), ()> {
+    pub fn start_bgsave(&mut self, now_ms: i64) -> bool {
         self.rdb.saves += 1;
         self.rdb.dirty_at_fork = self.dirty;
         self.rdb.last_try_ms = now_ms;
@@ -129,12 +127,12 @@ impl Engine {
                     kind: ChildKind::Rdb,
                     started_ms: now_ms,
                 });
-                Ok(())
+                true
             }
             Err(e) => {
                 self.rdb.last_bgsave_ok = false;
                 log::warn!("Can't save in background: fork: {e}");
-                Err(())
+                false
             }
         }
     }
@@ -153,7 +151,7 @@ impl Engine {
         }
         if self.rdb.scheduled {
             self.rdb.scheduled = false;
-            let _ = self.start_bgsave(now_ms);
+            self.start_bgsave(now_ms);
             return;
         }
         if let Some((seconds, changes)) =
@@ -161,7 +159,7 @@ impl Engine {
                 .due_save_point(&self.config.save, self.dirty, now_ms, self.lastsave)
         {
             log::info!("{changes} changes in {seconds} seconds. Saving...");
-            let _ = self.start_bgsave(now_ms);
+            self.start_bgsave(now_ms);
         }
     }
 
@@ -180,7 +178,7 @@ impl Engine {
             }
             Exit::Signal(sig) => {
                 log::warn!("Background saving terminated by signal {sig}");
-                let _ = std::fs::remove_file(temp_name(c.pid));
+                let _ = std::fs::remove_file(self.data_dir.join(temp_name(c.pid)));
                 // SIGUSR1 is how a child is stopped on purpose.
                 if sig != libc::SIGUSR1 {
                     self.rdb.last_bgsave_ok = false;
@@ -195,7 +193,7 @@ impl Engine {
     pub fn kill_rdb_child(&mut self) {
         if let Some(c) = self.rdb.child.take() {
             child::kill(c.pid);
-            let _ = std::fs::remove_file(temp_name(c.pid));
+            let _ = std::fs::remove_file(self.data_dir.join(temp_name(c.pid)));
         }
     }
 
@@ -213,8 +211,9 @@ fn temp_name(pid: libc::pid_t) -> String {
     format!("temp-{pid}.rdb")
 }
 
-/// Writes the keyspace to `dbfilename` in the working directory (the
-/// `dir` directive chdirs there, as in Redis), through a temporary file.
+/// Writes the keyspace to `dbfilename` in the data directory (the
+/// working directory, where the `dir` directive chdirs as in Redis),
+/// through a temporary file.
 fn write_rdb(engine: &Engine, now_ms: i64) -> Result<(), String> {
     let name = &engine.config.dbfilename;
     let temp = temp_name(std::process::id() as libc::pid_t);
@@ -223,13 +222,72 @@ fn write_rdb(engine: &Engine, now_ms: i64) -> Result<(), String> {
         crate::commands::stats::used_memory() as u64,
         now_ms,
     );
-    let cwd = std::env::current_dir()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    write_atomically(Path::new("."), name, &temp, &mut |w| {
+    let dir = &engine.data_dir;
+    let shown = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+    let cwd = shown.display();
+    write_atomically(dir, name, &temp, &mut |w| {
         save(w, &engine.keyspace, &opts).map(|_| ())
     })
-    .map_err(|e| {
-        format!("Failed saving the DB {name} (in server root dir {cwd}): {e}")
-    })
+    .map_err(|e| format!("Failed saving the DB {name} (in server root dir {cwd}): {e}"))
+}
+
+/// How a load at start-up or by DEBUG RELOAD went.
+pub enum Loaded {
+    /// No dump file: an empty data set, as Redis starts.
+    NoFile,
+    Keys {
+        loaded: u64,
+        expired: u64,
+    },
+}
+
+impl Engine {
+    /// Redis's prepareForShutdown for RDB: stops a snapshot child, then
+    /// saves when asked to or when save points are set (unless NOSAVE).
+    /// False when that save failed and FORCE was not given.
+    pub fn prepare_shutdown(&mut self, save: bool, nosave: bool, force: bool) -> bool {
+        log::warn!("User requested shutdown...");
+        if self.rdb.child.is_some() {
+            log::warn!("There is a child saving an .rdb. Killing it!");
+            self.kill_rdb_child();
+        }
+        if (save || !self.config.save.is_empty()) && !nosave {
+            log::info!("Saving the final RDB snapshot before exiting.");
+            if !self.save_rdb() {
+                if !force {
+                    log::warn!("Error trying to save the DB, can't exit.");
+                    log::warn!(
+                        "Errors trying to shut down the server. Check the logs for more information."
+                    );
+                    return false;
+                }
+                log::warn!("Error trying to save the DB. Exit anyway.");
+            }
+        }
+        true
+    }
+
+    /// Reads dump.rdb from the working directory into the (empty)
+    /// keyspace. An error names the file and the byte offset.
+    pub fn load_rdb(&mut self) -> Result<Loaded, String> {
+        let name = self.config.dbfilename.clone();
+        let data = match std::fs::read(self.data_dir.join(&name)) {
+            Ok(d) => d,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Loaded::NoFile),
+            Err(e) => return Err(format!("Fatal error loading the DB {name}: {e}")),
+        };
+        let opts = LoadOptions::from_config(&self.config, crate::util::now_ms());
+        let report = load(&data, &mut self.keyspace, &opts).map_err(|e| {
+            format!(
+                "Failed loading the DB {name}: {} at offset {}",
+                e.reason, e.offset
+            )
+        })?;
+        self.rdb.keys_loaded = report.keys_loaded;
+        self.rdb.keys_expired = report.keys_expired;
+        Ok(Loaded::Keys {
+            loaded: report.keys_loaded,
+            expired: report.keys_expired,
+        })
+    }
 }
