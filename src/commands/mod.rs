@@ -36,7 +36,7 @@ mod streams;
 mod strings;
 pub mod table;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 mod tx;
 pub mod watch;
 mod zsets;
