@@ -9,7 +9,7 @@
 #   3. redis-benchmark smoke, with and without pipelining;
 #   4. the redis-py examples (sync, asyncio, a stream consumer group that
 #      survives a killed worker, FastAPI under uvicorn);
-#   5. RDB interop: Redis loads the files ferredis saves (rdb_roundtrip.sh).
+#   5. RDB interop both ways between the real binaries (rdb_roundtrip.sh).
 # Exits non-zero on any failure. Environment knobs: COMPAT_SEEDS (default
 # 1,2,3, plus one random seed that is printed), COMPAT_COUNT (commands per
 # family and seed, default 7000), COMPAT_COUNT_RESP3 (the same for the
@@ -91,7 +91,7 @@ export REDIS_URL="redis://127.0.0.1:$ferredis_port/0"
 "$venv/bin/python" examples/stream_workers.py
 "$venv/bin/python" scripts/compat/fastapi_check.py
 
-step "RDB files: ferredis's saves of Redis-made fixtures loaded by Redis"
+step "RDB files both ways: ferredis loads Redis-made fixtures, Redis loads ferredis's saves"
 scripts/compat/rdb_roundtrip.sh
 
 step "Checking ferredis is still up and stopping both servers"

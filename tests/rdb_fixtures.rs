@@ -198,18 +198,3 @@ fn dumps_of_loaded_values_are_redis_encodings() {
     assert_eq!(bulk_array(&[]), "*0\r\n");
     l.check("dump nosuchkey", "$-1\r\n");
 }
-
-/// With RDB_EXPORT_DIR set, writes ferredis's save of each fixture there
-/// for scripts/compat/rdb_roundtrip.sh to load into a real Redis.
-#[test]
-fn export_for_redis() {
-    let Ok(dir) = std::env::var("RDB_EXPORT_DIR") else {
-        return;
-    };
-    for name in ["all_types.rdb", "plain_no_checksum.rdb"] {
-        let l = Loaded::new(name);
-        let opts = SaveOptions::from_config(&Config::defaults(), 0, ferredis::util::now_ms());
-        let bytes = rdb::save(Vec::new(), &l.engine.keyspace, &opts).unwrap();
-        std::fs::write(format!("{dir}/{name}"), bytes).unwrap();
-    }
-}
