@@ -8,7 +8,8 @@
 #   2. redis-cli end to end (stdin session, --pipe, --scan, -r, --csv, --bigkeys);
 #   3. redis-benchmark smoke, with and without pipelining;
 #   4. the redis-py examples (sync, asyncio, a stream consumer group that
-#      survives a killed worker, FastAPI under uvicorn).
+#      survives a killed worker, FastAPI under uvicorn);
+#   5. RDB interop both ways between the real binaries (rdb_roundtrip.sh).
 # Exits non-zero on any failure. Environment knobs: COMPAT_SEEDS (default
 # 1,2,3, plus one random seed that is printed), COMPAT_COUNT (commands per
 # family and seed, default 7000), COMPAT_COUNT_RESP3 (the same for the
@@ -58,8 +59,9 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
     --dir "$work/redis" --logfile "$work/redis.log" &
 redis_pid=$!
 ferredis_port=$(free_port)
-"$root/target/release/ferredis" --port "$ferredis_port" --bind 127.0.0.1 \
-    --logfile "$work/ferredis.log" &
+mkdir -p "$work/ferredis"
+"$root/target/release/ferredis" --port "$ferredis_port" --bind 127.0.0.1 --save '' --appendonly no \
+    --dir "$work/ferredis" --logfile "$work/ferredis.log" &
 ferredis_pid=$!
 trap 'kill "$redis_pid" "$ferredis_pid" 2>/dev/null || true' EXIT
 wait_ready "$redis_port"
@@ -88,6 +90,9 @@ export REDIS_URL="redis://127.0.0.1:$ferredis_port/0"
 "$venv/bin/python" examples/gather.py
 "$venv/bin/python" examples/stream_workers.py
 "$venv/bin/python" scripts/compat/fastapi_check.py
+
+step "RDB files both ways: ferredis loads Redis-made fixtures, Redis loads ferredis's saves"
+scripts/compat/rdb_roundtrip.sh
 
 step "Checking ferredis is still up and stopping both servers"
 redis-cli -h 127.0.0.1 -p "$ferredis_port" PING | grep -q PONG

@@ -6,12 +6,14 @@
 //! - [`protocol`]: RESP requests in, RESP replies out;
 //! - [`commands`]: the command table and the engine that runs commands;
 //! - [`db`]: the keyspace, its values, encodings and expiry;
-//! - [`config`]: the directive table behind redis.conf, flags and CONFIG.
+//! - [`config`]: the directive table behind redis.conf, flags and CONFIG;
+//! - [`persistence`]: the RDB format (snapshots, DUMP and RESTORE).
 
 pub mod commands;
 pub mod config;
 pub mod db;
 pub mod logging;
+pub mod persistence;
 pub mod protocol;
 pub mod server;
 pub mod util;

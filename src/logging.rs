@@ -4,6 +4,7 @@
 
 use log::{Level, LevelFilter};
 use std::io::Write;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Redis's levels onto the log crate's: debug is trace, verbose is debug,
 /// notice is info, warning is warn.
@@ -30,6 +31,15 @@ pub fn env_overrides() -> bool {
     std::env::var_os("RUST_LOG").is_some()
 }
 
+/// The role letter of each line: `M` for the server, `C` in a forked
+/// child (a background save), as Redis writes them.
+static ROLE: AtomicU8 = AtomicU8::new(b'M');
+
+/// Marks this process as a forked child in every line it logs from now on.
+pub fn set_child() {
+    ROLE.store(b'C', Ordering::Relaxed);
+}
+
 /// Installs the logger. Fails only if the log file cannot be opened.
 pub fn init(loglevel: &str, logfile: &str) -> std::io::Result<()> {
     let mut builder = env_logger::Builder::new();
@@ -46,11 +56,12 @@ pub fn init(loglevel: &str, logfile: &str) -> std::io::Result<()> {
             .open(logfile)?;
         builder.target(env_logger::Target::Pipe(Box::new(file)));
     }
-    let pid = std::process::id();
     builder.format(move |buf, record| {
         writeln!(
             buf,
-            "{pid}:M {} {} {}",
+            "{}:{} {} {} {}",
+            std::process::id(),
+            char::from(ROLE.load(Ordering::Relaxed)),
             timestamp(crate::util::now_ms()),
             level_char(record.level()),
             record.args()

@@ -1,6 +1,7 @@
 //! Start-up: read the configuration, set up logging, run the event loop.
 
-use ferredis::commands::{Engine, Shutdown};
+use ferredis::commands::Engine;
+use ferredis::commands::persist::Loaded;
 use ferredis::config::Config;
 use ferredis::server::Server;
 use std::process::ExitCode;
@@ -79,6 +80,24 @@ fn main() -> ExitCode {
     let port = server.engine.config.port;
     log::info!("Running mode=standalone, port={port}.");
     log::warn!("Server initialized");
+    let start = std::time::Instant::now();
+    match server.engine.load_rdb() {
+        Ok(Loaded::NoFile) => {}
+        Ok(Loaded::Keys { loaded, expired }) => {
+            log::info!("Done loading RDB, keys loaded: {loaded}, keys expired: {expired}.");
+            log::info!(
+                "DB loaded from disk: {:.3} seconds",
+                start.elapsed().as_secs_f64()
+            );
+        }
+        Err(e) => {
+            // A damaged file stops start-up, as in Redis: serving without
+            // the data would look like data loss to every client.
+            log::warn!("{e}");
+            log::warn!("Fatal error loading the DB. Exiting.");
+            return ExitCode::FAILURE;
+        }
+    }
     log::info!("Ready to accept connections tcp");
     let result = server.run();
     if !pidfile.is_empty() {
@@ -88,9 +107,6 @@ fn main() -> ExitCode {
     if let Err(e) = result {
         log::warn!("Event loop failed: {e}");
         return ExitCode::FAILURE;
-    }
-    if server.engine.shutdown == Some(Shutdown::Save) {
-        log::warn!("SAVE requested at shutdown, but RDB persistence is not available yet");
     }
     log::warn!("ferredis is now ready to exit, bye bye...");
     ExitCode::SUCCESS

@@ -474,6 +474,7 @@ mod odd_arguments {
     #[test]
     fn every_command_survives_odd_arguments() {
         let mut e = Engine::new(Config::defaults());
+        e.data_dir = crate::commands::tests::test_data_dir();
         // DEBUG too; none of the arguments below makes DEBUG SLEEP wait.
         e.config.enable_debug_command = "yes";
         let mut c: ClientState = e.new_client("127.0.0.1:1".into(), "127.0.0.1:2".into(), 0);

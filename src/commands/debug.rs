@@ -1,4 +1,4 @@
-//! DEBUG SLEEP, DEBUG OBJECT and DEBUG HELP. The dispatcher lets DEBUG
+//! DEBUG SLEEP, DEBUG OBJECT, DEBUG RELOAD and DEBUG HELP. The dispatcher lets DEBUG
 //! run only as enable-debug-command allows (see `Engine::check_command`).
 
 use super::{CmdError, CmdResult, Ctx, c_str_prefix, is};
@@ -14,6 +14,8 @@ pub fn debug(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
                 &[
                     "OBJECT <key>",
                     "    Show low level info about `key` and associated value.",
+                    "RELOAD [NOFLUSH] [NOSAVE]",
+                    "    Save the RDB on disk and reload it back to memory.",
                     "SLEEP <seconds>",
                     "    Stop the server for <seconds>. Decimals allowed.",
                 ],
@@ -26,6 +28,7 @@ pub fn debug(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             Ok(())
         }
         [_, sub, key] if is(sub, "object") => object(ctx, key),
+        [_, sub, opts @ ..] if is(sub, "reload") => reload(ctx, opts),
         _ => Err(CmdError(std::borrow::Cow::Owned(
             [
                 &b"ERR unknown subcommand or wrong number of arguments for '"[..],
@@ -37,6 +40,42 @@ pub fn debug(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             .concat(),
         ))),
     }
+}
+
+/// DEBUG RELOAD: saves dump.rdb, empties the data set and loads the file
+/// back (NOSAVE loads what is on disk; NOFLUSH loads over the data set,
+/// where any key already present makes the load fail). Redis's MERGE,
+/// which lets the file's keys replace present ones, is not supported.
+fn reload(ctx: &mut Ctx, opts: &[Bytes]) -> CmdResult {
+    let (mut flush, mut save) = (true, true);
+    for o in opts {
+        match () {
+            _ if is(o, "noflush") => flush = false,
+            _ if is(o, "nosave") => save = false,
+            _ => {
+                return Err(CmdError::text(
+                    "ERR DEBUG RELOAD only supports the NOFLUSH and NOSAVE options.",
+                ));
+            }
+        }
+    }
+    if save && !ctx.engine.save_rdb() {
+        return Err(CmdError::text("ERR"));
+    }
+    if flush {
+        for db in &mut ctx.engine.keyspace.dbs {
+            db.clear();
+        }
+    }
+    if let Err(e) = ctx.engine.load_rdb() {
+        log::warn!("{e}");
+        return Err(CmdError::text(
+            "ERR Error trying to load the RDB dump, check server logs.",
+        ));
+    }
+    log::warn!("DB reloaded by DEBUG RELOAD");
+    ctx.reply.ok();
+    Ok(())
 }
 
 /// Blocks the whole server, as Redis does: the point is to simulate a

@@ -295,10 +295,12 @@ fn memory(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     }
 }
 
-/// No RDB or AOF exists yet: everything reads as a server that never
-/// saved, except the changes counted since start-up.
+/// RDB snapshotting as it stands; no AOF exists yet, and copy-on-write
+/// sizes are not measured (reported as 0).
 fn persistence(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
+    let now_s = ctx.now_ms / 1000;
     let e = &*ctx.engine;
+    let rdb = &e.rdb;
     for name in [
         "loading",
         "async_loading",
@@ -312,16 +314,22 @@ fn persistence(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     i.field("current_save_keys_processed", 0);
     i.field("current_save_keys_total", 0);
     i.field("rdb_changes_since_last_save", e.dirty);
-    i.field("rdb_bgsave_in_progress", 0);
+    i.field("rdb_bgsave_in_progress", i64::from(rdb.child.is_some()));
     i.field("rdb_last_save_time", e.lastsave);
-    i.field("rdb_last_bgsave_status", "ok");
-    i.field("rdb_last_bgsave_time_sec", -1);
-    i.field("rdb_current_bgsave_time_sec", -1);
+    i.field(
+        "rdb_last_bgsave_status",
+        if rdb.last_bgsave_ok { "ok" } else { "err" },
+    );
+    i.field("rdb_last_bgsave_time_sec", rdb.last_bgsave_secs);
+    i.field(
+        "rdb_current_bgsave_time_sec",
+        rdb.child.map_or(-1, |c| now_s - c.started_ms / 1000),
+    );
+    i.field("rdb_saves", rdb.saves);
+    i.field("rdb_last_cow_size", 0);
+    i.field("rdb_last_load_keys_expired", rdb.keys_expired);
+    i.field("rdb_last_load_keys_loaded", rdb.keys_loaded);
     for name in [
-        "rdb_saves",
-        "rdb_last_cow_size",
-        "rdb_last_load_keys_expired",
-        "rdb_last_load_keys_loaded",
         "aof_enabled",
         "aof_rewrite_in_progress",
         "aof_rewrite_scheduled",

@@ -14,6 +14,7 @@ mod cmd_config;
 mod command_docs;
 mod connection;
 mod debug;
+mod dump;
 mod expire;
 mod hashes;
 mod info;
@@ -24,6 +25,7 @@ pub mod latency;
 mod lists;
 mod object;
 mod obuf;
+pub mod persist;
 pub mod pubsub;
 mod scan;
 mod server;
@@ -34,12 +36,13 @@ mod streams;
 mod strings;
 pub mod table;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 mod tx;
 pub mod watch;
 mod zsets;
 
 pub use client::{ClientState, Clients, ConnInfo, NoClients};
+pub use object::access_policy;
 
 use crate::config::Config;
 use crate::db::{Db, Keyspace};
@@ -207,6 +210,11 @@ pub struct Engine {
     pub pubsub: pubsub::PubSub,
     /// Watched keys (WATCH) and the clients whose EXEC will fail.
     pub watches: watch::Watches,
+    /// RDB snapshots: the child writing one, the last outcome.
+    pub rdb: crate::persistence::RdbState,
+    /// Where dump.rdb lives: the working directory, which the `dir`
+    /// directive sets as in Redis (engine tests point it elsewhere).
+    pub data_dir: std::path::PathBuf,
     /// Which keyspace-caused events the databases record (see keyevents).
     key_event_mask: u8,
     /// Keyspace messages waiting for a subscriber out of reach.
@@ -244,8 +252,10 @@ impl Engine {
             tx::COMMANDS,
             watch::COMMANDS,
             pubsub::COMMANDS,
+            persist::COMMANDS,
             zsets::COMMANDS,
             streams::COMMANDS,
+            dump::COMMANDS,
         ]);
         let memory_startup = stats::used_memory();
         let mut engine = Engine {
@@ -271,6 +281,8 @@ impl Engine {
             blocking: blocking::Blocking::default(),
             pubsub: pubsub::PubSub::default(),
             watches: watch::Watches::default(),
+            rdb: crate::persistence::RdbState::default(),
+            data_dir: std::path::PathBuf::from("."),
             key_event_mask: 0,
             undelivered: Vec::new(),
         };
@@ -359,6 +371,16 @@ impl Engine {
             doom(client);
             return Err(e);
         }
+        // After a failed background save, writes (and PING, so monitoring
+        // notices) are refused, as Redis's processCommand does.
+        if self.writes_denied()
+            && (cmd.has(flag::WRITE)
+                || entry.full_name == "ping"
+                || (entry.full_name == "exec" && self.any_write(&client.queued)))
+        {
+            doom(client);
+            return Err(persist::MISCONF);
+        }
         if pubsub::in_subscribed_mode(client, reply) {
             let top = entry.full_name.split('|').next().unwrap_or("");
             if !pubsub::allowed_while_subscribed(top) {
@@ -411,6 +433,15 @@ impl Engine {
                 .record_us(u64::try_from(us).unwrap_or(0));
         }
         result
+    }
+
+    /// Whether any of these commands (a transaction's queue) writes.
+    fn any_write(&self, commands: &[Vec<Bytes>]) -> bool {
+        commands.iter().any(|args| {
+            let id = self.commands.lookup_id(args).ok();
+            id.and_then(|id| self.commands.entry(id))
+                .is_some_and(|e| e.cmd.has(flag::WRITE))
+        })
     }
 
     /// The checks Redis's processCommand makes before running a command,
@@ -534,8 +565,17 @@ mod tests {
     use super::*;
 
     /// An engine with default settings and one client (from 127.0.0.1:1000).
+    /// A scratch directory for the snapshots engine tests write, so none
+    /// lands in the working directory.
+    pub(crate) fn test_data_dir() -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("ferredis-unit-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&d);
+        d
+    }
+
     pub(crate) fn setup() -> (Engine, ClientState) {
         let mut e = Engine::new(Config::defaults());
+        e.data_dir = test_data_dir();
         let c = e.new_client("127.0.0.1:1000".into(), "127.0.0.1:6379".into(), 0);
         (e, c)
     }
@@ -617,6 +657,7 @@ mod tests {
     #[test]
     fn unknown_and_arity_errors() {
         let mut e = Engine::new(Config::defaults());
+        e.data_dir = test_data_dir();
         let mut c = e.new_client("127.0.0.1:1".into(), "127.0.0.1:2".into(), 0);
         assert_eq!(
             run(&mut e, &mut c, &[b"foo", b"a", b"b"]),

@@ -190,8 +190,18 @@ fn flushall(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         .iter_mut()
         .map(|db| empty_db(db, async_free))
         .sum();
+    ctx.dirty(n as u64);
+    // With save points set, Redis writes the now empty data set at once
+    // (stopping any snapshot in progress), keeping the change count so
+    // the flush itself is not forgotten by the next save point.
+    ctx.engine.kill_rdb_child();
+    if !ctx.engine.config.save.is_empty() {
+        let dirty = ctx.engine.dirty;
+        ctx.engine.save_rdb();
+        ctx.engine.dirty = dirty;
+    }
     // Redis counts one more change for the flush itself.
-    ctx.dirty(n as u64 + 1);
+    ctx.dirty(1);
     ctx.reply.ok();
     Ok(())
 }
@@ -211,8 +221,8 @@ fn lastsave(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
 
 /// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. ferredis stops at once
 /// (there is no replica to wait for), so ABORT never finds a shutdown to
-/// cancel. There is no RDB persistence yet: an explicit SAVE fails as a
-/// failed save does in Redis, unless FORCE says to stop anyway.
+/// cancel. With save points set, or SAVE, the data set is saved first; a
+/// failed save keeps the server running unless FORCE says to stop anyway.
 fn shutdown(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let (mut save, mut nosave, mut force, mut abort, mut now) = (false, false, false, false, false);
     for a in &args[1..] {
@@ -231,22 +241,8 @@ fn shutdown(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     if abort {
         return Err(CmdError::text("ERR No shutdown in progress."));
     }
-    if save {
-        log::warn!("Saving the final RDB snapshot before exiting.");
-        log::warn!("Error trying to save the DB: RDB persistence is not available in ferredis yet");
-        if !force {
-            log::warn!(
-                "Errors trying to shut down the server. Check the logs for more information."
-            );
-            return Err(CmdError::text("ERR Errors trying to SHUTDOWN. Check logs."));
-        }
-        log::warn!("Error trying to save the DB. Exit anyway.");
-    } else if !nosave && !ctx.engine.config.save.is_empty() {
-        // Redis would save here because save points are configured; there
-        // is nothing ferredis could save to, so say so and stop.
-        log::warn!(
-            "Save points are configured, but RDB persistence is not available in ferredis yet: exiting without saving."
-        );
+    if !ctx.engine.prepare_shutdown(save, nosave, force) {
+        return Err(CmdError::text("ERR Errors trying to SHUTDOWN. Check logs."));
     }
     ctx.engine.shutdown = Some(match (save, nosave) {
         (true, _) => Shutdown::Save,
@@ -330,7 +326,10 @@ mod tests {
             run(&mut e, &mut c, &[b"shutdown", b"abort"]),
             b"-ERR No shutdown in progress.\r\n"
         );
-        // No RDB yet: an explicit SAVE fails as a failed save does.
+        // A save that fails (its target is a directory) keeps the server
+        // up, unless FORCE.
+        e.config.dbfilename = "unwritable".into();
+        std::fs::create_dir_all(e.data_dir.join("unwritable")).unwrap();
         assert_eq!(
             run(&mut e, &mut c, &[b"shutdown", b"save", b"now"]),
             b"-ERR Errors trying to SHUTDOWN. Check logs.\r\n"
@@ -338,6 +337,14 @@ mod tests {
         assert_eq!(e.shutdown, None);
         assert_eq!(run(&mut e, &mut c, &[b"shutdown", b"save", b"force"]), b"");
         assert_eq!(e.shutdown, Some(Shutdown::Save));
+        e.shutdown = None;
+        e.config.dbfilename = "shutdown.rdb".into();
+        assert_eq!(run(&mut e, &mut c, &[b"shutdown"]), b"");
+        assert_eq!(e.shutdown, Some(Shutdown::Default));
+        assert!(
+            e.data_dir.join("shutdown.rdb").exists(),
+            "saved: save points are set"
+        );
         e.shutdown = None;
         assert_eq!(run(&mut e, &mut c, &[b"SHUTDOWN", b"NOSAVE", b"NOW"]), b"");
         assert_eq!(e.shutdown, Some(Shutdown::NoSave));

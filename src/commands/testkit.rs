@@ -23,6 +23,7 @@ pub struct Session {
 impl Session {
     pub fn new() -> Session {
         let mut engine = Engine::new(Config::defaults());
+        engine.data_dir = crate::commands::tests::test_data_dir();
         let client = engine.new_client("127.0.0.1:1".into(), "127.0.0.1:2".into(), 0);
         Session {
             engine,

@@ -87,6 +87,12 @@ pub struct Config {
     pub activerehashing: bool,
     pub active_expire_effort: i64,
     pub save: Vec<(i64, i64)>,
+    /// RDB snapshots: file name (in `dir`), LZF, CRC64 trailer, and
+    /// whether a failed background save makes writes fail (MISCONF).
+    pub dbfilename: String,
+    pub rdbcompression: bool,
+    pub rdbchecksum: bool,
+    pub stop_writes_on_bgsave_error: bool,
     pub notify_keyspace_events: u32,
     pub obuf_limits: [ObufLimit; 3],
     pub oom_score_adj_values: [i64; 3],

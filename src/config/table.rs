@@ -213,12 +213,38 @@ pub static DIRECTIVES: &[Directive] = &[
         ),
         MULTI_ARG
     ),
-    flags!(d!("dbfilename", Kind::Str, "dump.rdb", PASSIVE), PROTECTED),
-    d!("rdbcompression", YES_NO, "yes", PASSIVE),
-    flags!(d!("rdbchecksum", YES_NO, "yes", PASSIVE), IMMUTABLE),
+    flags!(
+        d!(
+            "dbfilename",
+            Kind::Str,
+            "dump.rdb",
+            Slot::Str(|c| &mut c.dbfilename)
+        ),
+        PROTECTED
+    ),
+    d!(
+        "rdbcompression",
+        YES_NO,
+        "yes",
+        Slot::Bool(|c| &mut c.rdbcompression)
+    ),
+    flags!(
+        d!(
+            "rdbchecksum",
+            YES_NO,
+            "yes",
+            Slot::Bool(|c| &mut c.rdbchecksum)
+        ),
+        IMMUTABLE
+    ),
     d!("rdb-del-sync-files", YES_NO, "no", PASSIVE),
     d!("rdb-save-incremental-fsync", YES_NO, "yes", PASSIVE),
-    d!("stop-writes-on-bgsave-error", YES_NO, "yes", PASSIVE),
+    d!(
+        "stop-writes-on-bgsave-error",
+        YES_NO,
+        "yes",
+        Slot::Bool(|c| &mut c.stop_writes_on_bgsave_error)
+    ),
     d!("appendonly", YES_NO, "no", PASSIVE),
     flags!(
         d!("appendfilename", Kind::Str, "appendonly.aof", PASSIVE),

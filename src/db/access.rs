@@ -8,7 +8,7 @@
 //! reinterprets whatever is stored, exactly as Redis does, which is why
 //! its OBJECT errors warn that the data takes time to adjust.
 
-use super::value::{Object, Str, Value, flags, lru_clock};
+use super::value::{LRU_CLOCK_MAX, Object, Str, Value, flags, lru_clock};
 
 /// The counter a value starts with under LFU (Redis's LFU_INIT_VAL), so a
 /// new key is not evicted before it had a chance to be accessed.
@@ -116,6 +116,33 @@ impl AccessPolicy {
             obj.set_flag(flags::UNSHARED, true);
         }
         obj.stamp_new(self.new_clock(now_ms));
+    }
+
+    /// The clock an access hint gives a value (RESTORE's IDLETIME and
+    /// FREQ, an RDB's IDLE and FREQ opcodes), as Redis's
+    /// objectSetLRUOrLFU: the frequency under LFU, the idle seconds
+    /// otherwise; `None` when the hint that counts is absent. An idle time
+    /// reaching before the clock's start becomes half a clock cycle ago.
+    pub fn clock_from_hint(
+        &self,
+        idle_secs: Option<i64>,
+        freq: Option<u8>,
+        now_ms: i64,
+    ) -> Option<u32> {
+        match self.clock {
+            AccessClock::Lfu { .. } => freq.map(|f| (lfu_minutes(now_ms) << 8) | u32::from(f)),
+            AccessClock::Lru => idle_secs.map(|idle| {
+                let now = i64::from(lru_clock(now_ms));
+                // Redis scales by 1000/1000 in 64-bit arithmetic that wraps.
+                let idle = idle.wrapping_mul(1000) / 1000;
+                let abs = now.wrapping_sub(idle);
+                if abs < 0 {
+                    ((now + i64::from(LRU_CLOCK_MAX / 2)) % i64::from(LRU_CLOCK_MAX)) as u32
+                } else {
+                    abs as u32
+                }
+            }),
+        }
     }
 
     pub fn is_lfu(&self) -> bool {

@@ -140,6 +140,9 @@ impl NewValue<'_> {
     }
 }
 
+/// The most entry bytes a listpack hash may hold.
+pub const MAX_PACKED_BYTES: usize = MAX_BYTES;
+
 /// Bytes a pair adds to a listpack beyond its field and value: tags,
 /// string lengths and back-lengths, at most.
 const PAIR_OVERHEAD: usize = 2 * (5 + 2);
@@ -168,6 +171,30 @@ impl Hash {
         Hash {
             repr: Repr::packed(Packed::with_bytes(&[], 0)),
         }
+    }
+
+    /// A listpack hash of these pairs in this order, whatever their
+    /// lengths: a listpack read from an RDB stays as saved, as in Redis.
+    /// The caller has checked that the fields are distinct and that the
+    /// bytes stay within [`MAX_PACKED_BYTES`].
+    pub fn from_packed_pairs<'a>(
+        pairs: impl IntoIterator<Item = (EntryInput<'a>, EntryInput<'a>)>,
+    ) -> Hash {
+        let (mut bytes, mut count) = (Vec::new(), 0u32);
+        for (field, value) in pairs {
+            listpack::encode_entry(field, &mut bytes);
+            listpack::encode_entry(value, &mut bytes);
+            count = count.saturating_add(2);
+        }
+        Hash {
+            repr: Repr::packed(Packed::with_bytes(&bytes, count)),
+        }
+    }
+
+    /// Makes a listpack hash a dict now (Redis's hashTypeConvert, which
+    /// the RDB loader calls for a listpack above the entry limit).
+    pub fn convert_to_table(&mut self) {
+        self.convert();
     }
 
     pub fn len(&self) -> usize {

@@ -26,6 +26,10 @@ pub enum End {
 const SIZE_LEVELS: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
 /// The byte cap of a node under a positive (entry count) fill.
 const SIZE_SAFETY_LIMIT: usize = 8192;
+/// A Redis listpack's header and end byte, which its node size counts.
+const LP_OVERHEAD: usize = 7;
+/// Redis's SIZE_ESTIMATE_OVERHEAD: what an element's encoding may add.
+const SIZE_ESTIMATE_OVERHEAD: usize = 8;
 /// Redis keeps the fill in 16 signed bits and clamps it to -5..=32767.
 const FILL_MIN: i64 = -5;
 const FILL_MAX: i64 = i16::MAX as i64;
@@ -54,6 +58,16 @@ impl List {
         }
     }
 
+    /// A list of these nodes as they are (an RDB keeps a list's nodes,
+    /// and Redis loads them without refilling); empty nodes are dropped.
+    pub fn from_nodes(fill: i64, nodes: VecDeque<Listpack>) -> List {
+        let mut list = List::new(fill);
+        list.nodes = nodes;
+        list.nodes.retain(|n| !n.is_empty());
+        list.len = list.nodes.iter().map(Listpack::len).sum();
+        list
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
@@ -79,11 +93,15 @@ impl List {
         }
     }
 
-    /// Whether `node` may take one more entry of `size` bytes (Redis's
-    /// _quicklistNodeAllowInsert): within the byte cap, and under a
-    /// positive fill also within the entry count.
-    fn allows(&self, node: &Listpack, size: usize) -> bool {
-        node.bytes_len() + size <= self.node_limit()
+    /// Whether `node` may take one more element `len` bytes long (Redis
+    /// 7.0's _quicklistNodeAllowInsert): the node's listpack size (header
+    /// and end byte included) plus the element's length plus an 8-byte
+    /// allowance for its encoding stays within the byte cap, and under a
+    /// positive fill the entry count stays within it. Measuring as Redis
+    /// does puts node boundaries where Redis puts them, which DUMP and
+    /// RDB files show.
+    fn allows(&self, node: &Listpack, len: usize) -> bool {
+        node.bytes_len() + LP_OVERHEAD + len + SIZE_ESTIMATE_OVERHEAD <= self.node_limit()
             && (self.fill < 0 || node.len() < self.fill as usize)
     }
 
@@ -128,7 +146,8 @@ impl List {
     pub fn push<'a>(&mut self, end: End, value: impl Into<EntryInput<'a>>) {
         let value = value.into();
         let size = listpack::entry_size(value);
-        let fits = self.end_node(end).is_some_and(|n| self.allows(n, size));
+        let len = element_len(value);
+        let fits = self.end_node(end).is_some_and(|n| self.allows(n, len));
         if !fits {
             // The old end node is done growing: give back its spare room.
             // A list growing at this end will likely fill the new node as
@@ -275,40 +294,18 @@ impl List {
         self.nodes.get(n)?.get(pos)
     }
 
-    /// Replaces the element at `index`; false if there is none. A value
-    /// that would push its node past the cap moves to a node of its own.
+    /// Replaces the element at `index`; false if there is none. The node
+    /// keeps it whatever its size, as Redis 7.0's quicklistReplaceEntry
+    /// does for any element below the 1 GB plain-node threshold (so LSET
+    /// can leave a node above its cap, which DUMP shows).
     pub fn set(&mut self, index: i64, value: &[u8]) -> bool {
         let Some((n, pos)) = self.resolve(index).and_then(|i| self.position(i)) else {
             return false;
         };
-        let size = listpack::entry_size(value.into());
-        let limit = self.node_limit();
         let Some(node) = self.nodes.get_mut(n) else {
             return false;
         };
-        let after = node.bytes_len() - node.entry_size_at(pos) + size;
-        if after <= limit || node.len() == 1 {
-            node.replace_at(pos, value);
-            return true;
-        }
-        let mut own = node.split_off(pos);
-        let rest = match own.next(0) {
-            Some(next) => own.split_off(next),
-            None => Listpack::new(),
-        };
-        own.replace_at(0, value);
-        own.shrink_to_fit();
-        let mut at = n + 1;
-        if node.is_empty() {
-            self.nodes.remove(n);
-            at = n;
-        } else {
-            node.shrink_to_fit();
-        }
-        self.nodes.insert(at, own);
-        if !rest.is_empty() {
-            self.nodes.insert(at + 1, rest);
-        }
+        node.replace_at(pos, value);
         true
     }
 
@@ -346,10 +343,13 @@ impl List {
             return;
         };
         let node_end = node.bytes_len();
-        if self.allows(node, size) {
+        if self.allows(node, value.len()) {
             self.put(n, at, value, size);
         } else if at == node_end {
-            let next_has_room = self.nodes.get(n + 1).is_some_and(|x| self.allows(x, size));
+            let next_has_room = self
+                .nodes
+                .get(n + 1)
+                .is_some_and(|x| self.allows(x, value.len()));
             if next_has_room {
                 self.put(n + 1, 0, value, size);
             } else {
@@ -359,7 +359,7 @@ impl List {
             let prev_has_room = n
                 .checked_sub(1)
                 .and_then(|p| self.nodes.get(p))
-                .is_some_and(|x| self.allows(x, size));
+                .is_some_and(|x| self.allows(x, value.len()));
             match n.checked_sub(1) {
                 Some(p) if prev_has_room => {
                     let end = self.nodes.get(p).map_or(0, Listpack::bytes_len);
@@ -374,8 +374,14 @@ impl List {
             let right = node.split_off(at);
             node.shrink_to_fit();
             self.nodes.insert(n + 1, right);
-            let left_has_room = self.nodes.get(n).is_some_and(|x| self.allows(x, size));
-            let right_has_room = self.nodes.get(n + 1).is_some_and(|x| self.allows(x, size));
+            let left_has_room = self
+                .nodes
+                .get(n)
+                .is_some_and(|x| self.allows(x, value.len()));
+            let right_has_room = self
+                .nodes
+                .get(n + 1)
+                .is_some_and(|x| self.allows(x, value.len()));
             if left_has_room {
                 self.put(n, at, value, size);
             } else if right_has_room {
@@ -470,6 +476,18 @@ impl List {
                 inner: None,
             },
         }
+    }
+}
+
+/// The length of an element as the string Redis pushes.
+fn element_len(value: EntryInput) -> usize {
+    match value {
+        EntryInput::Bytes(b) => b.len(),
+        EntryInput::Int(n) => {
+            let mut buf = [0u8; 20];
+            crate::util::fmt_i64(n, &mut buf).len()
+        }
+        EntryInput::Float(f) => crate::util::float::fmt_f64(c"%.17g", f).len(),
     }
 }
 

@@ -230,6 +230,25 @@ impl Stream {
         self.length == 0
     }
 
+    /// A stream of these blocks (master ID, entries), in order, holding
+    /// `length` live entries: how an RDB rebuilds one. The other fields
+    /// are public and set by the caller.
+    pub fn from_blocks(blocks: Vec<(StreamId, Listpack)>, length: u64) -> Stream {
+        let mut s = Stream {
+            length,
+            ..Stream::default()
+        };
+        for (master, lp) in blocks {
+            s.nodes.push(master, lp);
+        }
+        s
+    }
+
+    /// The blocks (master ID, entries), in order.
+    pub fn blocks(&self) -> impl Iterator<Item = &(StreamId, Listpack)> {
+        self.nodes.iter()
+    }
+
     /// Number of blocks (XINFO's radix-tree-keys).
     pub fn node_count(&self) -> usize {
         self.nodes.len()

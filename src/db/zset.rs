@@ -87,6 +87,16 @@ impl ZSet {
         }
     }
 
+    /// A listpack set of these pairs, already in order and distinct (a
+    /// listpack read from an RDB stays as saved, as in Redis).
+    pub fn from_listpack_pairs(elements: Vec<(Vec<u8>, f64)>) -> ZSet {
+        let mut lp = Listpack::new();
+        for (member, score) in &elements {
+            small::push(&mut lp, member, *score);
+        }
+        ZSet::Listpack(lp)
+    }
+
     /// What ZRANGESTORE builds. Redis adds the range's elements one by one
     /// in the order it selected them (`reverse` for REV) to a new listpack
     /// (a skip list when a rank range's length is known to pass the entry

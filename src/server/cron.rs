@@ -29,6 +29,7 @@ pub fn run(server: &mut Server) -> Duration {
     server.engine.memory_peak = server.engine.memory_peak.max(used);
     clients_cron(server, now);
     databases_cron(server, now, period);
+    server.engine.persistence_cron(now);
 
     if now - server.cron.last_log_ms >= 5000 {
         server.cron.last_log_ms = now;

@@ -173,7 +173,6 @@ impl Server {
                 self.next_cron = Instant::now() + period;
             }
         }
-        log::warn!("User requested shutdown...");
         Ok(())
     }
 
@@ -226,7 +225,13 @@ impl Server {
         for sig in self.signals.pending() {
             let name = if sig == SIGINT { "SIGINT" } else { "SIGTERM" };
             log::warn!("Received {name} scheduling shutdown...");
-            self.engine.shutdown = Some(crate::commands::Shutdown::Default);
+            if self.engine.prepare_shutdown(false, false, false) {
+                self.engine.shutdown = Some(crate::commands::Shutdown::Default);
+            } else {
+                log::warn!(
+                    "{name} received but errors trying to shut down the server, check the logs for more information"
+                );
+            }
         }
     }
 

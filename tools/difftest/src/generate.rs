@@ -75,6 +75,11 @@ pub enum Step {
         pairs: bool,
         distinct: bool,
     },
+    /// DUMP of a key (`args`): the payloads compared byte for byte unless
+    /// Redis keeps the value in a hash table, then each server RESTOREs
+    /// the other's payload under `restored` (which the data-set
+    /// comparison then checks).
+    CrossRestore { args: Vec<Vec<u8>> },
 }
 
 /// When a set reply is in the intset's ascending order.
@@ -111,7 +116,8 @@ impl Step {
             | Step::ScanAll { args, .. }
             | Step::SetReply { args, .. }
             | Step::RandomMembers { args, .. }
-            | Step::Sample { args, .. } => args,
+            | Step::Sample { args, .. }
+            | Step::CrossRestore { args } => args,
         }
     }
 

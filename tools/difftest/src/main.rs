@@ -510,6 +510,10 @@ fn run_family(
                     )
                 });
             }
+            Step::CrossRestore { args } => {
+                let out = cross_restore(&mut pair, args);
+                record_outcome(report, &cmd_name, allowed, seed, i, args, &out);
+            }
             Step::ScanAll { args, cursor_at } => {
                 let a = scan_all(&mut pair.redis, args, *cursor_at);
                 let b = scan_all(&mut pair.ferredis, args, *cursor_at);
@@ -585,6 +589,49 @@ fn record_outcome(
             out.ferredis.show()
         )
     });
+}
+
+/// DUMP on both servers: the payloads must be equal unless Redis holds
+/// the value in a hash table (whose order is its hash function's); then
+/// each server RESTOREs the other's payload under `restored`.
+fn cross_restore(pair: &mut Pair, args: &[Vec<u8>]) -> set_checks::Outcome {
+    let ((ra, raw_a), (rb, raw_b)) = pair.both(args);
+    let key = args.get(1).cloned().unwrap_or_default();
+    let ((encoding, _), _) = pair.both(&[b"OBJECT".to_vec(), b"ENCODING".to_vec(), key]);
+    let table = matches!(&encoding, Reply::Bulk(Some(e)) if e == b"hashtable");
+    let mut ok = if table {
+        compare::same_shape(&ra, &rb)
+    } else {
+        raw_a == raw_b
+    };
+    let mut how = if table { "shape (hash table)" } else { "exact" }.to_string();
+    if let (Reply::Bulk(Some(pa)), Reply::Bulk(Some(pb))) = (&ra, &rb) {
+        let restore = |p: &Vec<u8>| {
+            vec![
+                b"RESTORE".to_vec(),
+                b"restored".to_vec(),
+                b"0".to_vec(),
+                p.clone(),
+                b"REPLACE".to_vec(),
+            ]
+        };
+        let (x, _) = pair.ferredis.request(&restore(pa));
+        let (y, _) = pair.redis.request(&restore(pb));
+        if x != y || x.is_error() {
+            ok = false;
+            how = format!(
+                "cross RESTORE: ferredis took Redis's payload with {}, Redis took ferredis's with {}",
+                x.show(),
+                y.show()
+            );
+        }
+    }
+    set_checks::Outcome {
+        ok,
+        how,
+        redis: ra,
+        ferredis: rb,
+    }
 }
 
 /// The comparison rule for a reply just received: ExactIfCompact asks

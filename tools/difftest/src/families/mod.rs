@@ -1,6 +1,7 @@
 //! One generator per command family.
 
 pub mod blocking;
+pub mod dump;
 pub mod hashes;
 pub mod keys;
 pub mod lists;
@@ -31,4 +32,5 @@ pub const ALL: &[(&str, StepFn)] = &[
     ("streams", streams::step),
     ("notify", notify::step),
     ("tx", tx::step),
+    ("dump", dump::step),
 ];

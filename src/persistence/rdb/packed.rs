@@ -1,0 +1,483 @@
+//! Redis's packed encodings as they appear inside RDB strings: the
+//! listpack (lists, small hashes and sorted sets, streams), and the older
+//! ziplist, zipmap and the intset, which Redis 7.0 still reads.
+//!
+//! ferredis keeps listpacks in a layout of its own (db::listpack), so
+//! nothing here is copied verbatim: writing re-encodes each entry in
+//! Redis's tags, reading checks every byte and hands out entries. Reading
+//! validates as Redis's deep sanitization does (header sizes, each entry
+//! inside the buffer, back-lengths, counts), because a payload that
+//! passed here must never make later code misbehave.
+
+use crate::db::listpack::Entry;
+use crate::util::parse_i64;
+
+/// Why a blob was refused.
+pub type Invalid = &'static str;
+
+/// Redis's header: total bytes (u32) and entry count (u16).
+const LP_HEADER: usize = 6;
+const LP_EOF: u8 = 0xff;
+/// The count field says "count them" at this value and above.
+const LP_COUNT_UNKNOWN: usize = u16::MAX as usize;
+
+/// The integer a string entry is stored as (lpStringToInt64 is string2ll).
+fn int_form(s: &[u8]) -> Option<i64> {
+    if s.len() <= 20 { parse_i64(s) } else { None }
+}
+
+/// Appends one entry in Redis's listpack encoding, back-length included.
+fn push_entry(e: Entry, out: &mut Vec<u8>) {
+    let start = out.len();
+    let mut text = [0u8; 32];
+    // A float (a sorted-set score) goes in as the text Redis stores.
+    let s: &[u8] = match &e {
+        Entry::Str(s) => s,
+        Entry::Int(_) => &[],
+        other => other.as_bytes(&mut text),
+    };
+    let as_int = match e {
+        Entry::Int(n) => Some(n),
+        _ => int_form(s),
+    };
+    match as_int {
+        Some(n) if (0..=127).contains(&n) => out.push(n as u8),
+        Some(n) if (-4096..=4095).contains(&n) => {
+            let u = (n as u16) & 0x1fff;
+            out.extend_from_slice(&[0xc0 | (u >> 8) as u8, u as u8]);
+        }
+        Some(n) if i16::try_from(n).is_ok() => {
+            out.push(0xf1);
+            out.extend_from_slice(&(n as i16).to_le_bytes());
+        }
+        Some(n) if (-(1 << 23)..(1 << 23)).contains(&n) => {
+            out.push(0xf2);
+            out.extend_from_slice(&(n as i32).to_le_bytes()[..3]);
+        }
+        Some(n) if i32::try_from(n).is_ok() => {
+            out.push(0xf3);
+            out.extend_from_slice(&(n as i32).to_le_bytes());
+        }
+        Some(n) => {
+            out.push(0xf4);
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        None => {
+            let len = s.len();
+            if len < 64 {
+                out.push(0x80 | len as u8);
+            } else if len < 4096 {
+                out.extend_from_slice(&[0xe0 | (len >> 8) as u8, len as u8]);
+            } else {
+                out.push(0xf0);
+                out.extend_from_slice(&(len as u32).to_le_bytes());
+            }
+            out.extend_from_slice(s);
+        }
+    }
+    push_backlen(out.len() - start, out);
+}
+
+/// Redis's lpEncodeBacklen: 7 bits a byte, the byte nearest the entry
+/// first; note its thresholds (16383 takes three bytes), which are not
+/// powers of two.
+fn push_backlen(l: usize, out: &mut Vec<u8>) {
+    let n = backlen_size(l);
+    for i in 0..n {
+        let shift = 7 * (n - 1 - i);
+        let bits = ((l >> shift) & 0x7f) as u8;
+        out.push(if i == 0 { bits } else { bits | 0x80 });
+    }
+}
+
+fn backlen_size(l: usize) -> usize {
+    if l <= 127 {
+        1
+    } else if l < 16383 {
+        2
+    } else if l < 2_097_151 {
+        3
+    } else if l < 268_435_455 {
+        4
+    } else {
+        5
+    }
+}
+
+/// Builds a Redis listpack of `entries` into `out` (cleared first).
+pub fn write_listpack<'a>(entries: impl IntoIterator<Item = Entry<'a>>, out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(&[0; LP_HEADER]);
+    let mut count = 0usize;
+    for e in entries {
+        push_entry(e, out);
+        count += 1;
+    }
+    out.push(LP_EOF);
+    let total = (out.len() as u32).to_le_bytes();
+    out[..4].copy_from_slice(&total);
+    out[4..6].copy_from_slice(&(count.min(LP_COUNT_UNKNOWN) as u16).to_le_bytes());
+}
+
+fn le_int(b: &[u8]) -> i64 {
+    let mut v = 0i64;
+    for (i, &x) in b.iter().enumerate() {
+        v |= i64::from(x) << (8 * i);
+    }
+    // Sign-extend from the width read.
+    let bits = 64 - 8 * b.len() as u32;
+    if bits == 0 { v } else { (v << bits) >> bits }
+}
+
+/// The entry at `pos` and its encoded size (without back-length).
+fn lp_entry(b: &[u8], pos: usize) -> Result<(Entry<'_>, usize), Invalid> {
+    const TRUNC: Invalid = "listpack entry past the end";
+    let tag = *b.get(pos).ok_or(TRUNC)?;
+    let str_at = |from: usize, len: usize| {
+        from.checked_add(len)
+            .and_then(|end| b.get(from..end))
+            .ok_or(TRUNC)
+    };
+    let int_at = |len: usize| str_at(pos + 1, len).map(le_int);
+    Ok(match tag {
+        0x00..=0x7f => (Entry::Int(i64::from(tag)), 1),
+        0x80..=0xbf => {
+            let n = usize::from(tag & 0x3f);
+            (Entry::Str(str_at(pos + 1, n)?), 1 + n)
+        }
+        0xc0..=0xdf => {
+            let low = *b.get(pos + 1).ok_or(TRUNC)?;
+            let u = (i64::from(tag & 0x1f) << 8) | i64::from(low);
+            let v = if u >= 1 << 12 { u - (1 << 13) } else { u };
+            (Entry::Int(v), 2)
+        }
+        0xe0..=0xef => {
+            let low = *b.get(pos + 1).ok_or(TRUNC)?;
+            let n = (usize::from(tag & 0x0f) << 8) | usize::from(low);
+            (Entry::Str(str_at(pos + 2, n)?), 2 + n)
+        }
+        0xf0 => {
+            let n = le_int(str_at(pos + 1, 4)?) as u32 as usize;
+            (Entry::Str(str_at(pos + 5, n)?), 5 + n)
+        }
+        0xf1 => (Entry::Int(int_at(2)?), 3),
+        0xf2 => (Entry::Int(int_at(3)?), 4),
+        0xf3 => (Entry::Int(int_at(4)?), 5),
+        0xf4 => (Entry::Int(int_at(8)?), 9),
+        _ => return Err("bad listpack encoding"),
+    })
+}
+
+/// Reads and validates a Redis listpack, returning its entries.
+pub fn read_listpack(b: &[u8]) -> Result<Vec<Entry<'_>>, Invalid> {
+    if b.len() < LP_HEADER + 1 {
+        return Err("listpack too short");
+    }
+    let total = le_int(&b[..4]) as u32 as usize;
+    let count = le_int(&b[4..6]) as u16 as usize;
+    if total != b.len() || b.last() != Some(&LP_EOF) {
+        return Err("listpack header does not match its size");
+    }
+    let end = b.len() - 1;
+    // Every entry takes two bytes at least.
+    let mut entries = Vec::with_capacity(count.min(end / 2));
+    let mut pos = LP_HEADER;
+    while pos < end {
+        let (e, size) = lp_entry(b, pos)?;
+        let back = backlen_size(size);
+        let stop = pos + size + back;
+        if stop > end {
+            return Err("listpack entry past the end");
+        }
+        // The back-length, read from its last byte backwards.
+        let mut l = 0usize;
+        for (i, &x) in b[pos + size..stop].iter().rev().enumerate() {
+            l |= usize::from(x & 0x7f) << (7 * i);
+        }
+        if l != size {
+            return Err("listpack back-length mismatch");
+        }
+        entries.push(e);
+        pos = stop;
+    }
+    if count != LP_COUNT_UNKNOWN && count != entries.len() {
+        return Err("listpack count mismatch");
+    }
+    Ok(entries)
+}
+
+/// Reads and validates a ziplist (RDB types of Redis before 7.0).
+pub fn read_ziplist(b: &[u8]) -> Result<Vec<Entry<'_>>, Invalid> {
+    const HEADER: usize = 10;
+    const TRUNC: Invalid = "ziplist entry past the end";
+    if b.len() < HEADER + 1 {
+        return Err("ziplist too short");
+    }
+    let total = le_int(&b[..4]) as u32 as usize;
+    let tail = le_int(&b[4..8]) as u32 as usize;
+    let count = le_int(&b[8..10]) as u16 as usize;
+    if total != b.len() || b.last() != Some(&0xff) {
+        return Err("ziplist header does not match its size");
+    }
+    let end = b.len() - 1;
+    let mut entries = Vec::with_capacity(count.min(end / 2));
+    let (mut pos, mut prev_size, mut last) = (HEADER, 0usize, HEADER);
+    while pos < end {
+        let first = *b.get(pos).ok_or(TRUNC)?;
+        let (prevlen, mut p) = if first < 254 {
+            (usize::from(first), pos + 1)
+        } else {
+            let v = b.get(pos + 1..pos + 5).ok_or(TRUNC)?;
+            (le_int(v) as u32 as usize, pos + 5)
+        };
+        if prevlen != prev_size {
+            return Err("ziplist prevlen mismatch");
+        }
+        let enc = *b.get(p).ok_or(TRUNC)?;
+        let take = |from: usize, n: usize| {
+            from.checked_add(n)
+                .and_then(|end| b.get(from..end))
+                .ok_or(TRUNC)
+        };
+        let e = match enc >> 6 {
+            0 => {
+                let n = usize::from(enc & 0x3f);
+                let s = take(p + 1, n)?;
+                p += 1 + n;
+                Entry::Str(s)
+            }
+            1 => {
+                let n = (usize::from(enc & 0x3f) << 8) | usize::from(*b.get(p + 1).ok_or(TRUNC)?);
+                let s = take(p + 2, n)?;
+                p += 2 + n;
+                Entry::Str(s)
+            }
+            2 => {
+                let l = take(p + 1, 4)?;
+                let n = u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize;
+                let s = take(p + 5, n)?;
+                p += 5 + n;
+                Entry::Str(s)
+            }
+            _ => {
+                let width = match enc {
+                    0xc0 => 2,
+                    0xd0 => 4,
+                    0xe0 => 8,
+                    0xf0 => 3,
+                    0xfe => 1,
+                    0xf1..=0xfd => 0,
+                    _ => return Err("bad ziplist encoding"),
+                };
+                let v = if width == 0 {
+                    i64::from(enc & 0x0f) - 1
+                } else {
+                    le_int(take(p + 1, width)?)
+                };
+                p += 1 + width;
+                Entry::Int(v)
+            }
+        };
+        if p > end {
+            return Err(TRUNC);
+        }
+        entries.push(e);
+        last = pos;
+        prev_size = p - pos;
+        pos = p;
+    }
+    if tail != last {
+        return Err("ziplist tail offset mismatch");
+    }
+    if count != 0xffff && count != entries.len() {
+        return Err("ziplist count mismatch");
+    }
+    Ok(entries)
+}
+
+/// A field and its value.
+pub type Pair<'a> = (&'a [u8], &'a [u8]);
+
+/// Reads and validates a zipmap (hashes saved by Redis 2.4 and older):
+/// field/value pairs.
+pub fn read_zipmap(b: &[u8]) -> Result<Vec<Pair<'_>>, Invalid> {
+    const TRUNC: Invalid = "zipmap entry past the end";
+    let count = usize::from(*b.first().ok_or("zipmap too short")?);
+    let mut pos = 1;
+    let len_at = |pos: &mut usize| -> Result<Option<usize>, Invalid> {
+        let first = *b.get(*pos).ok_or(TRUNC)?;
+        match first {
+            255 => Ok(None),
+            254 => {
+                let v = b.get(*pos + 1..*pos + 5).ok_or(TRUNC)?;
+                *pos += 5;
+                Ok(Some(le_int(v) as u32 as usize))
+            }
+            n => {
+                *pos += 1;
+                Ok(Some(usize::from(n)))
+            }
+        }
+    };
+    let mut pairs = Vec::new();
+    while let Some(flen) = len_at(&mut pos)? {
+        let field = b
+            .get(pos..pos.checked_add(flen).ok_or(TRUNC)?)
+            .ok_or(TRUNC)?;
+        pos += flen;
+        let vlen = len_at(&mut pos)?.ok_or("zipmap field without value")?;
+        let free = usize::from(*b.get(pos).ok_or(TRUNC)?);
+        pos += 1;
+        let value = b
+            .get(pos..pos.checked_add(vlen).ok_or(TRUNC)?)
+            .ok_or(TRUNC)?;
+        pos += vlen + free;
+        pairs.push((field, value));
+    }
+    if pos + 1 != b.len() {
+        return Err("zipmap size mismatch");
+    }
+    if count < 254 && count != pairs.len() {
+        return Err("zipmap count mismatch");
+    }
+    Ok(pairs)
+}
+
+/// An intset blob: its element width and elements, checked to be sorted
+/// and distinct (ferredis's intset searches them).
+pub fn read_intset(b: &[u8]) -> Result<(usize, Vec<i64>), Invalid> {
+    if b.len() < 8 {
+        return Err("intset too short");
+    }
+    let width = le_int(&b[..4]) as u32 as usize;
+    let count = le_int(&b[4..8]) as u32 as usize;
+    if !matches!(width, 2 | 4 | 8) {
+        return Err("bad intset encoding");
+    }
+    if count.checked_mul(width).and_then(|n| n.checked_add(8)) != Some(b.len()) {
+        return Err("intset size mismatch");
+    }
+    if count == 0 {
+        return Err("empty intset");
+    }
+    let values: Vec<i64> = b[8..].chunks_exact(width).map(le_int).collect();
+    if values.windows(2).any(|w| w[0] >= w[1]) {
+        return Err("intset not sorted");
+    }
+    Ok((width, values))
+}
+
+/// An intset blob of `values` (ascending) at `width` bytes each.
+pub fn write_intset(
+    width: usize,
+    len: usize,
+    values: impl Iterator<Item = i64>,
+    out: &mut Vec<u8>,
+) {
+    out.clear();
+    out.extend_from_slice(&(width as u32).to_le_bytes());
+    out.extend_from_slice(&(len as u32).to_le_bytes());
+    for v in values {
+        out.extend_from_slice(&v.to_le_bytes()[..width]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listpack_bytes_match_redis() {
+        // The list `a b 1 300` as redis-server 7.0.15 DUMPs its node.
+        let mut out = Vec::new();
+        let items: [&[u8]; 4] = [b"a", b"b", b"1", b"300"];
+        write_listpack(items.iter().map(|s| Entry::Str(s)), &mut out);
+        assert_eq!(
+            out,
+            [
+                0x12, 0, 0, 0, 4, 0, 0x81, b'a', 2, 0x81, b'b', 2, 1, 1, 0xc1, 0x2c, 2, 0xff
+            ]
+        );
+        let back = read_listpack(&out).unwrap();
+        assert_eq!(
+            back,
+            [
+                Entry::Str(b"a"),
+                Entry::Str(b"b"),
+                Entry::Int(1),
+                Entry::Int(300)
+            ]
+        );
+        // A non-integral score is written as its %.17g text.
+        write_listpack([Entry::Str(b"b"), Entry::Float(2.5)], &mut out);
+        assert_eq!(&out[6..], [0x81, b'b', 2, 0x83, b'2', b'.', b'5', 4, 0xff]);
+    }
+
+    #[test]
+    fn listpack_integer_widths_round_trip() {
+        let values = [
+            0,
+            127,
+            128,
+            -1,
+            -4096,
+            4095,
+            4096,
+            -32768,
+            32767,
+            -8_388_608,
+            8_388_607,
+            i64::from(i32::MIN),
+            i64::from(i32::MAX),
+            i64::MIN,
+            i64::MAX,
+        ];
+        let mut out = Vec::new();
+        write_listpack(values.iter().map(|&n| Entry::Int(n)), &mut out);
+        let back: Vec<i64> = read_listpack(&out)
+            .unwrap()
+            .into_iter()
+            .map(|e| match e {
+                Entry::Int(n) => n,
+                _ => panic!("not an integer"),
+            })
+            .collect();
+        assert_eq!(back, values);
+    }
+
+    #[test]
+    fn long_strings_and_backlengths() {
+        for len in [63, 64, 4095, 4096, 16_380, 16_383, 20_000] {
+            let s = vec![b'x'; len];
+            let mut out = Vec::new();
+            write_listpack([Entry::Str(&s), Entry::Str(b"y")], &mut out);
+            let back = read_listpack(&out).unwrap();
+            assert_eq!(back, [Entry::Str(&s), Entry::Str(b"y")], "len {len}");
+        }
+    }
+
+    #[test]
+    fn corrupt_listpacks_are_refused() {
+        let mut out = Vec::new();
+        write_listpack([Entry::Str(b"hello"), Entry::Int(5)], &mut out);
+        for cut in 0..out.len() {
+            assert!(read_listpack(&out[..cut]).is_err());
+        }
+        let mut bad = out.clone();
+        bad[4] = 3;
+        assert!(read_listpack(&bad).is_err());
+        let mut bad = out.clone();
+        bad[7 + 5] = 9;
+        assert!(read_listpack(&bad).is_err());
+    }
+
+    #[test]
+    fn intsets() {
+        let mut out = Vec::new();
+        write_intset(2, 3, [1i64, 2, 3].into_iter(), &mut out);
+        assert_eq!(out, [2, 0, 0, 0, 3, 0, 0, 0, 1, 0, 2, 0, 3, 0]);
+        assert_eq!(read_intset(&out).unwrap(), (2, vec![1, 2, 3]));
+        write_intset(2, 2, [3i64, 2].into_iter(), &mut out);
+        assert!(read_intset(&out).is_err());
+    }
+}
