@@ -5,6 +5,7 @@ pub mod hashes;
 pub mod keys;
 pub mod lists;
 pub mod notify;
+pub mod notify_self;
 pub mod server;
 pub mod sets;
 pub mod sort;
@@ -30,5 +31,6 @@ pub const ALL: &[(&str, StepFn)] = &[
     ("blocking", blocking::step),
     ("streams", streams::step),
     ("notify", notify::step),
+    ("notify_self", notify_self::step),
     ("tx", tx::step),
 ];
