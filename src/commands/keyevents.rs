@@ -60,6 +60,22 @@ impl Ctx<'_> {
         self.engine.watches.touch(db, key, exists);
     }
 
+    /// Publishes what this command's lookups and additions recorded so far
+    /// (keymiss, expired, new). Redis publishes those inside the lookup, so
+    /// a handler calls this where its reply starts: a client subscribed to
+    /// its own events (RESP3) then gets them before the reply, as there.
+    pub fn flush_key_events(&mut self) {
+        if self.engine.key_event_mask == 0 {
+            return;
+        }
+        let now = self.now_ms;
+        self.engine.drain_key_events(
+            Some((&mut *self.client, &mut *self.reply)),
+            self.clients,
+            now,
+        );
+    }
+
     /// The notification alone, for events Redis sends without a
     /// modification signal of their own.
     pub fn notify(&mut self, class: u32, event: &str, key: &[u8]) {
