@@ -96,6 +96,54 @@ pub fn subscribe_self(pair: &mut Pair) -> Result<(), String> {
     Ok(())
 }
 
+/// The notify_self family's pair of connections: whether each is inside
+/// MULTI, as its replies showed.
+#[derive(Default)]
+pub struct OwnEvents {
+    multi: (bool, bool),
+}
+
+/// One request's outcome on a self-subscribed pair.
+pub struct OwnOutcome {
+    pub ok: bool,
+    /// What each server sent: reply and pushes, in order.
+    pub redis: Vec<u8>,
+    pub ferredis: Vec<u8>,
+    /// A connection closed or went silent: open a new pair.
+    pub lost: bool,
+}
+
+impl OwnEvents {
+    /// Sends `args` to both servers and compares the two streams.
+    pub fn request(&mut self, pair: &mut Pair, args: &[Vec<u8>], cmp: Cmp) -> OwnOutcome {
+        let a = request_with_pushes(&mut pair.redis, args, &mut self.multi.0);
+        let b = request_with_pushes(&mut pair.ferredis, args, &mut self.multi.1);
+        let joined = |frames: &[(Reply, Vec<u8>)]| -> Vec<u8> {
+            frames.iter().flat_map(|(_, raw)| raw.clone()).collect()
+        };
+        let lost = |frames: &[(Reply, Vec<u8>)]| {
+            frames
+                .iter()
+                .any(|(r, _)| matches!(r, Reply::Closed | Reply::Timeout))
+        };
+        OwnOutcome {
+            ok: frames_agree(cmp, &a, &b),
+            redis: joined(&a),
+            ferredis: joined(&b),
+            lost: lost(&a) || lost(&b),
+        }
+    }
+
+    /// A fresh pair, reset and subscribed, outside MULTI.
+    pub fn reopen(&mut self, o: &Options) -> Result<Pair, String> {
+        let mut pair = Pair::open(o)?;
+        crate::reset(&mut pair);
+        subscribe_self(&mut pair)?;
+        self.multi = (false, false);
+        Ok(pair)
+    }
+}
+
 /// Every frame one request brings on a self-subscribed connection: its
 /// reply and the pushes around (or inside) it, in the order received, up
 /// to the reply of a PING sent right behind it. The server answers the
@@ -105,7 +153,7 @@ pub fn subscribe_self(pair: &mut Pair) -> Result<(), String> {
 /// Inside MULTI the PING would be queued too, so there a request is sent
 /// alone and its one reply read: queueing runs nothing, so it causes no
 /// push. `in_multi` follows the connection's state from the replies seen.
-pub fn request_with_pushes(
+fn request_with_pushes(
     conn: &mut Conn,
     args: &[Vec<u8>],
     in_multi: &mut bool,
@@ -147,7 +195,7 @@ pub fn request_with_pushes(
 
 /// Whether two such frame sequences agree: byte for byte under `Exact`;
 /// otherwise frame for frame, pushes exactly and replies under `cmp`.
-pub fn frames_agree(cmp: Cmp, a: &[(Reply, Vec<u8>)], b: &[(Reply, Vec<u8>)]) -> bool {
+fn frames_agree(cmp: Cmp, a: &[(Reply, Vec<u8>)], b: &[(Reply, Vec<u8>)]) -> bool {
     if cmp == Cmp::Exact {
         return a
             .iter()

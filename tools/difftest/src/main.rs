@@ -410,11 +410,10 @@ fn run_family(
     // The notify_self family runs the commands on a connection subscribed
     // to their own events.
     let self_subscribed = name == events::SELF_FAMILY;
+    let mut own = events::OwnEvents::default();
     if self_subscribed {
         events::subscribe_self(&mut pair)?;
     }
-    // Whether each of those connections is inside MULTI.
-    let mut multi = (false, false);
     // A second client, for steps addressed to `@other` (tx family).
     let mut other: Option<Pair> = None;
     for i in 0..o.count {
@@ -431,33 +430,21 @@ fn run_family(
         }
         match &step {
             Step::One { args, cmp } if self_subscribed => {
-                let a = events::request_with_pushes(&mut pair.redis, args, &mut multi.0);
-                let b = events::request_with_pushes(&mut pair.ferredis, args, &mut multi.1);
-                let ok = events::frames_agree(*cmp, &a, &b);
-                let joined = |frames: &[(Reply, Vec<u8>)]| -> Vec<u8> {
-                    frames.iter().flat_map(|(_, raw)| raw.clone()).collect()
-                };
-                report.record(&cmd_name, ok, allowed, || {
+                let out = own.request(&mut pair, args, *cmp);
+                report.record(&cmd_name, out.ok, allowed, || {
                     format!(
                         "seed {seed} #{i}: {}\n      redis:    {}\n      ferredis: {}",
                         args.iter()
                             .map(|a| resp::show_bytes(a, 60))
                             .collect::<Vec<_>>()
                             .join(" "),
-                        resp::show_bytes(&joined(&a), 600),
-                        resp::show_bytes(&joined(&b), 600)
+                        resp::show_bytes(&out.redis, 600),
+                        resp::show_bytes(&out.ferredis, 600)
                     )
                 });
-                let lost = |frames: &[(Reply, Vec<u8>)]| {
-                    frames
-                        .iter()
-                        .any(|(r, _)| matches!(r, Reply::Closed | Reply::Timeout))
-                };
-                if lost(&a) || lost(&b) {
-                    pair = Pair::open(o)?;
-                    events::subscribe_self(&mut pair)?;
+                if out.lost {
+                    pair = own.reopen(o)?;
                     g.in_multi = false;
-                    multi = (false, false);
                 }
             }
             Step::One { args, cmp } => {
@@ -594,11 +581,8 @@ fn run_family(
                 if self_subscribed {
                     // Pushes may be pending on the subscribed connection:
                     // a fresh one reads no stale frame as a reply.
-                    pair = Pair::open(o)?;
-                    reset(&mut pair);
-                    events::subscribe_self(&mut pair)?;
+                    pair = own.reopen(o)?;
                     g.in_multi = false;
-                    multi = (false, false);
                 } else {
                     reset(&mut pair);
                 }
