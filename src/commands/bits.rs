@@ -192,13 +192,13 @@ fn setbit(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 fn getbit(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let offset = bit_offset(&args[2], 0, ctx.engine.config.proto_max_bulk_len)?;
     let now = ctx.now_ms;
-    let (db, reply) = ctx.db_and_reply();
     let mut buf = [0u8; 20];
-    let bit = match read_string(db, &args[1], now)? {
+    let bit = match read_string(ctx.db(), &args[1], now)? {
         None => 0,
         Some(s) => bit_at(s.as_bytes(&mut buf), offset),
     };
-    reply.int(i64::from(bit));
+    ctx.flush_key_events();
+    ctx.reply.int(i64::from(bit));
     Ok(())
 }
 
@@ -243,7 +243,8 @@ fn bitcount(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let (db, reply) = ctx.db_and_reply();
     let mut buf = [0u8; 20];
     let Some(s) = read_string(db, &args[1], now)? else {
-        reply.int(0);
+        ctx.flush_key_events();
+        ctx.reply.int(0);
         return Ok(());
     };
     let bytes = s.as_bytes(&mut buf);
@@ -305,7 +306,8 @@ fn bitpos(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let (db, reply) = ctx.db_and_reply();
     let mut buf = [0u8; 20];
     let Some(s) = read_string(db, &args[1], now)? else {
-        reply.int(if bit == 1 { -1 } else { 0 });
+        ctx.flush_key_events();
+        ctx.reply.int(if bit == 1 { -1 } else { 0 });
         return Ok(());
     };
     let bytes = s.as_bytes(&mut buf);
@@ -431,6 +433,8 @@ fn bitop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         ctx.dirty(1);
         ctx.key_changed(crate::commands::keyevents::class::GENERIC, "del", dest);
     }
+    // The sources' misses when nothing was stored.
+    ctx.flush_key_events();
     ctx.reply.int(len as i64);
     Ok(())
 }

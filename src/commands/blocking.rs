@@ -230,6 +230,7 @@ impl Ctx<'_> {
         if self.may_block() {
             self.block(kind, keys, deadline, args);
         } else {
+            self.flush_key_events();
             self.reply.null_array();
         }
     }

@@ -200,6 +200,7 @@ fn set_expire(ctx: &mut Ctx, args: &[Bytes], unit_ms: i64, relative: bool, cmd: 
     let now = ctx.now_ms;
     let db = ctx.db();
     if db.get_mut(key, now).is_none() {
+        ctx.flush_key_events();
         ctx.reply.int(0);
         return Ok(());
     }
@@ -207,16 +208,20 @@ fn set_expire(ctx: &mut Ctx, args: &[Bytes], unit_ms: i64, relative: bool, cmd: 
         ctx.reply.int(0);
         return Ok(());
     }
-    let event = if when <= now {
+    let class = crate::commands::keyevents::class::GENERIC;
+    // Redis publishes a deletion before it replies, a new expire time
+    // after.
+    if when <= now {
         db.remove(key);
-        "del"
+        ctx.dirty(1);
+        ctx.key_changed(class, "del", key);
+        ctx.reply.int(1);
     } else {
         db.set_expire(key, when);
-        "expire"
-    };
-    ctx.dirty(1);
-    ctx.key_changed(crate::commands::keyevents::class::GENERIC, event, key);
-    ctx.reply.int(1);
+        ctx.dirty(1);
+        ctx.reply.int(1);
+        ctx.key_changed(class, "expire", key);
+    }
     Ok(())
 }
 
@@ -250,6 +255,7 @@ fn report_expire(ctx: &mut Ctx, key: &[u8], report: Report) -> CmdResult {
     let now = ctx.now_ms;
     let db = ctx.db();
     if db.get_notouch(key, now).is_none() {
+        ctx.flush_key_events();
         ctx.reply.int(-2);
         return Ok(());
     }
@@ -278,6 +284,7 @@ fn persist(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         ctx.dirty(1);
         ctx.key_changed(crate::commands::keyevents::class::GENERIC, "persist", key);
     }
+    ctx.flush_key_events();
     ctx.reply.int(i64::from(removed));
     Ok(())
 }

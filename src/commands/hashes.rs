@@ -270,18 +270,21 @@ pub fn reply_item(reply: &mut ReplyBuffer, item: Item) {
 fn hset(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let created = set_pairs(ctx, args, "hset")?;
     ctx.reply.int(created as i64);
+    ctx.key_changed(class::HASH, "hset", &args[1]);
     Ok(())
 }
 
 fn hmset(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     set_pairs(ctx, args, "hmset")?;
     ctx.reply.ok();
+    ctx.key_changed(class::HASH, "hset", &args[1]);
     Ok(())
 }
 
 /// HSET and HMSET: the pairs are written in order (a repeated field takes
 /// its last value); returns how many fields were new. Every pair counts as
-/// a change, new or not, as in Redis.
+/// a change, new or not, as in Redis. The caller replies, then publishes
+/// `hset` (after what the lookup published), in Redis's order.
 fn set_pairs(ctx: &mut Ctx, args: &[Bytes], name: &str) -> Result<usize, CmdError> {
     // An odd number of arguments after the key is an arity error, found
     // before the key is even looked at.
@@ -300,7 +303,7 @@ fn set_pairs(ctx: &mut Ctx, args: &[Bytes], name: &str) -> Result<usize, CmdErro
         Ok(created)
     })?;
     ctx.dirty(pairs.len() as u64 / 2);
-    ctx.key_changed(class::HASH, "hset", &args[1]);
+    ctx.flush_key_events();
     Ok(created)
 }
 
@@ -314,11 +317,12 @@ fn hsetnx(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         h.set(&args[2], NewValue::Arg(&args[3]), limits);
         Ok(true)
     })?;
+    ctx.flush_key_events();
+    ctx.reply.int(i64::from(set));
     if set {
         ctx.dirty(1);
         ctx.key_changed(class::HASH, "hset", &args[1]);
     }
-    ctx.reply.int(i64::from(set));
     Ok(())
 }
 
@@ -327,7 +331,10 @@ fn hget(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let (db, reply) = ctx.db_and_reply();
     match read_hash(db, &args[1], now)?.and_then(|h| h.get(&args[2])) {
         Some(item) => reply_item(reply, item),
-        None => reply.null(),
+        None => {
+            ctx.flush_key_events();
+            ctx.reply.null();
+        }
     }
     Ok(())
 }
@@ -335,11 +342,18 @@ fn hget(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 fn hmget(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
-    let hash = read_hash(db, &args[1], now)?;
     let fields = &args[2..];
+    let Some(hash) = read_hash(db, &args[1], now)? else {
+        ctx.flush_key_events();
+        ctx.reply.array(fields.len());
+        for _ in fields {
+            ctx.reply.null();
+        }
+        return Ok(());
+    };
     reply.array(fields.len());
     for field in fields {
-        match hash.and_then(|h| h.get(field)) {
+        match hash.get(field) {
             Some(item) => reply_item(reply, item),
             None => reply.null(),
         }
@@ -351,6 +365,7 @@ fn hdel(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let db = ctx.db();
     let Some(obj) = db.get_mut(&args[1], now) else {
+        ctx.flush_key_events();
         ctx.reply.int(0);
         return Ok(());
     };
@@ -384,27 +399,27 @@ fn hdel(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 
 fn hlen(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
-    let (db, reply) = ctx.db_and_reply();
-    let len = read_hash(db, &args[1], now)?.map_or(0, Hash::len);
-    reply.int(len as i64);
+    let len = read_hash(ctx.db(), &args[1], now)?.map_or(0, Hash::len);
+    ctx.flush_key_events();
+    ctx.reply.int(len as i64);
     Ok(())
 }
 
 fn hstrlen(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
-    let (db, reply) = ctx.db_and_reply();
-    let len = read_hash(db, &args[1], now)?
+    let len = read_hash(ctx.db(), &args[1], now)?
         .and_then(|h| h.get(&args[2]))
         .map_or(0, |item| item.len());
-    reply.int(len as i64);
+    ctx.flush_key_events();
+    ctx.reply.int(len as i64);
     Ok(())
 }
 
 fn hexists(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
-    let (db, reply) = ctx.db_and_reply();
-    let found = read_hash(db, &args[1], now)?.is_some_and(|h| h.contains(&args[2]));
-    reply.int(i64::from(found));
+    let found = read_hash(ctx.db(), &args[1], now)?.is_some_and(|h| h.contains(&args[2]));
+    ctx.flush_key_events();
+    ctx.reply.int(i64::from(found));
     Ok(())
 }
 
@@ -433,14 +448,22 @@ fn hgetall(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 fn list_hash(ctx: &mut Ctx, key: &[u8], what: Listing) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
-    let hash = read_hash(db, key, now)?;
-    let len = hash.map_or(0, Hash::len);
+    let Some(hash) = read_hash(db, key, now)? else {
+        ctx.flush_key_events();
+        if what == Listing::Both {
+            ctx.reply.map(0);
+        } else {
+            ctx.reply.array(0);
+        }
+        return Ok(());
+    };
+    let len = hash.len();
     if what == Listing::Both {
         reply.map(len);
     } else {
         reply.array(len);
     }
-    for (field, value) in hash.into_iter().flat_map(Hash::pairs) {
+    for (field, value) in hash.pairs() {
         if what != Listing::Values {
             reply_item(reply, field);
         }
@@ -464,8 +487,9 @@ fn hincrby(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         Ok(new)
     })?;
     ctx.dirty(1);
-    ctx.key_changed(class::HASH, "hincrby", &args[1]);
+    ctx.flush_key_events();
     ctx.reply.int(value);
+    ctx.key_changed(class::HASH, "hincrby", &args[1]);
     Ok(())
 }
 
@@ -501,7 +525,8 @@ fn hincrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         Ok(sum)
     })?;
     ctx.dirty(1);
-    ctx.key_changed(class::HASH, "hincrbyfloat", &args[1]);
+    ctx.flush_key_events();
     ctx.reply.bulk(&sum);
+    ctx.key_changed(class::HASH, "hincrbyfloat", &args[1]);
     Ok(())
 }

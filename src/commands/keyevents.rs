@@ -11,9 +11,16 @@
 //! Events the keyspace causes by itself (a lazy or active expiry, a read
 //! miss, a new key) are recorded by the [`Db`](crate::db::Db) while
 //! anyone can observe them, and turned into the same two effects before
-//! the command's own events and after each command, so they keep Redis's
-//! order. With notifications off and nothing watched, each call is two
-//! flag checks.
+//! the command's own events, where the command's reply starts
+//! ([`Ctx::flush_key_events`]), before an error reply and after each
+//! command, so they keep Redis's order. With notifications off and
+//! nothing watched, each call is two flag checks.
+//!
+//! Delivery happens at the call, into the current client's reply buffer
+//! too: a RESP3 client subscribed to its own events sees each push where
+//! Redis puts it among the reply bytes, so handlers publish before or
+//! after (or in the middle of) their reply exactly where Redis's command
+//! calls notifyKeyspaceEvent.
 //!
 //! Eviction does not exist yet; when it does, it reports each evicted key
 //! with `key_changed(class::EVICTED, "evicted", key)` like any other write.
@@ -58,6 +65,22 @@ impl Ctx<'_> {
             .get(db)
             .is_some_and(|d| d.find(key).is_some());
         self.engine.watches.touch(db, key, exists);
+    }
+
+    /// Publishes what this command's lookups and additions recorded so far
+    /// (keymiss, expired, new). Redis publishes those inside the lookup, so
+    /// a handler calls this where its reply starts: a client subscribed to
+    /// its own events (RESP3) then gets them before the reply, as there.
+    pub fn flush_key_events(&mut self) {
+        if self.engine.key_event_mask == 0 {
+            return;
+        }
+        let now = self.now_ms;
+        self.engine.drain_key_events(
+            Some((&mut *self.client, &mut *self.reply)),
+            self.clients,
+            now,
+        );
     }
 
     /// The notification alone, for events Redis sends without a
@@ -235,3 +258,5 @@ impl Engine {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_self;

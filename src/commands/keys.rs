@@ -179,6 +179,7 @@ fn delete_keys(ctx: &mut Ctx, keys: &[Bytes]) -> CmdResult {
         }
     }
     ctx.dirty(deleted);
+    ctx.flush_key_events();
     ctx.reply.int(deleted as i64);
     Ok(())
 }
@@ -191,6 +192,7 @@ fn exists(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         .iter()
         .filter(|key| db.get_notouch(key, now).is_some())
         .count();
+    ctx.flush_key_events();
     ctx.reply.int(found as i64);
     Ok(())
 }
@@ -202,6 +204,7 @@ fn touch(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         .iter()
         .filter(|key| db.get(key, now).is_some())
         .count();
+    ctx.flush_key_events();
     ctx.reply.int(found as i64);
     Ok(())
 }
@@ -214,6 +217,7 @@ pub fn type_name(obj: Option<&Object>) -> &'static str {
 fn type_cmd(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let name = type_name(ctx.db().get_notouch(&args[1], now));
+    ctx.flush_key_events();
     ctx.reply.simple(name);
     Ok(())
 }
@@ -222,7 +226,10 @@ fn randomkey(ctx: &mut Ctx, _args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let idx = ctx.client.db;
     let engine = &mut *ctx.engine;
-    match engine.keyspace.dbs[idx].random_key(now, &mut engine.rng) {
+    let key = engine.keyspace.dbs[idx].random_key(now, &mut engine.rng);
+    // The expiries of the keys it met on the way come first.
+    ctx.flush_key_events();
+    match key {
         Some(key) => ctx.reply.bulk(key.as_bytes()),
         None => ctx.reply.null(),
     }
@@ -238,6 +245,7 @@ fn rename(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 
 fn renamenx(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let renamed = rename_key(ctx, &args[1], &args[2], true)?;
+    ctx.flush_key_events();
     ctx.reply.int(i64::from(renamed));
     Ok(())
 }
@@ -302,6 +310,7 @@ fn move_cmd(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let dbs = &mut ctx.engine.keyspace.dbs;
     if dbs[src].get_mut(key, now).is_none() || dbs[dst].get_mut(key, now).is_some() {
+        ctx.flush_key_events();
         ctx.reply.int(0);
         return Ok(());
     }
@@ -360,12 +369,14 @@ fn copy(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let dbs = &mut ctx.engine.keyspace.dbs;
     if dbs[src].get(key, now).is_none() {
+        ctx.flush_key_events();
         ctx.reply.int(0);
         return Ok(());
     }
     let expire = dbs[src].expire_time(key);
     if dbs[dst].get_mut(newkey, now).is_some() {
         if !replace {
+            ctx.flush_key_events();
             ctx.reply.int(0);
             return Ok(());
         }

@@ -401,9 +401,11 @@ fn pushed_events(ctx: &mut super::Ctx, key: &[u8], end: End) {
     ctx.key_changed(super::keyevents::class::LIST, event, key);
 }
 
-/// LMOVE's events in Redis's order: the push onto the destination, then
-/// the pop from the source and its deletion if it emptied.
-fn moved_events(ctx: &mut super::Ctx, src: &[u8], dst: &[u8], from: End, to: End) {
+/// LMOVE's reply and events in Redis's order: the push onto the
+/// destination, the element, then the pop from the source and its
+/// deletion if it emptied.
+fn reply_moved(ctx: &mut super::Ctx, element: &[u8], src: &[u8], dst: &[u8], from: End, to: End) {
     pushed_events(ctx, dst, to);
+    ctx.reply.bulk(element);
     popped_events(ctx, src, from);
 }

@@ -315,15 +315,16 @@ impl Engine {
     ) {
         reply.muted = client.reply_off || client.reply_skip;
         let result = self.dispatch(client, reply, clients, args);
-        if let Err(e) = result {
-            reply.error(&e.0);
-            self.stats.count_error_code(&e.0);
-        }
         // Expiries and misses of the command's lookups that no event of
-        // its own flushed yet.
+        // its own flushed yet; before an error reply, as Redis publishes
+        // them at the lookup that preceded it.
         if self.key_event_mask != 0 {
             let now = crate::util::now_ms();
             self.drain_key_events(Some((&mut *client, &mut *reply)), clients, now);
+        }
+        if let Err(e) = result {
+            reply.error(&e.0);
+            self.stats.count_error_code(&e.0);
         }
         self.sync_key_event_mask();
         self.stats.total_error_replies += reply.take_error_count();

@@ -127,16 +127,23 @@ pub fn sync_access_policy(engine: &mut Engine) {
     }
 }
 
-/// OBJECT's lookup: no access-clock update, hits and misses counted.
+/// OBJECT's lookup: no access-clock update, hits and misses counted, no
+/// keymiss event (Redis's LOOKUP_NOTOUCH | LOOKUP_NONOTIFY).
 fn lookup<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Option<&'a Object> {
     let now = ctx.now_ms;
-    ctx.db().get_notouch(key, now)
+    ctx.db().get_notouch_nonotify(key, now)
+}
+
+/// OBJECT's nil for a missing key, after the expiry its lookup published.
+fn missing(ctx: &mut Ctx) {
+    ctx.flush_key_events();
+    ctx.reply.null();
 }
 
 fn object_encoding(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     match lookup(ctx, &args[2]).map(Object::encoding) {
         Some(encoding) => ctx.reply.bulk(encoding.as_bytes()),
-        None => ctx.reply.null(),
+        None => missing(ctx),
     }
     Ok(())
 }
@@ -157,7 +164,7 @@ fn refcount(obj: &Object) -> i64 {
 fn object_refcount(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     match lookup(ctx, &args[2]).map(refcount) {
         Some(n) => ctx.reply.int(n),
-        None => ctx.reply.null(),
+        None => missing(ctx),
     }
     Ok(())
 }
@@ -169,7 +176,7 @@ fn object_idletime(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         AccessClock::Lfu { .. }
     );
     match lookup(ctx, &args[2]).map(|obj| obj.idle_ms(now) / 1000) {
-        None => ctx.reply.null(),
+        None => missing(ctx),
         // The key is looked up first: a missing key is nil under any policy.
         Some(_) if lfu => return Err(LFU_SELECTED),
         Some(idle) => ctx.reply.int(idle),
@@ -182,13 +189,13 @@ fn object_freq(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let clock = ctx.engine.keyspace.access_policy().clock;
     let AccessClock::Lfu { decay_minutes, .. } = clock else {
         match lookup(ctx, &args[2]) {
-            None => ctx.reply.null(),
+            None => missing(ctx),
             Some(_) => return Err(LFU_NOT_SELECTED),
         }
         return Ok(());
     };
     match lookup(ctx, &args[2]).map(|obj| lfu_counter(obj.clock(), decay_minutes, now)) {
-        None => ctx.reply.null(),
+        None => missing(ctx),
         Some(freq) => ctx.reply.int(i64::from(freq)),
     }
     Ok(())

@@ -174,6 +174,7 @@ fn scan(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         !db.expire_if_due(key, now)
     });
 
+    ctx.flush_key_events();
     let reply = &mut *ctx.reply;
     reply.array(2);
     let mut digits = [0u8; 20];

@@ -328,24 +328,31 @@ fn run(ctx: &mut Ctx, args: &[Bytes], readonly: bool) -> CmdResult {
     let fill = ctx.engine.config.list_max_listpack_size;
     let mut dirty = 0;
     let mut stored = None;
-    let (db, reply) = ctx.db_and_reply();
+    // The misses of BY lookups come before the reply, those of GET
+    // lookups between its elements, as Redis publishes them.
+    ctx.flush_key_events();
     match o.store {
         None => {
-            reply.array(out_len);
+            ctx.reply.array(out_len);
             for item in picked {
                 let e = elems.get(item.elem);
                 if o.gets.is_empty() {
-                    reply.bulk(e);
+                    ctx.reply.bulk(e);
                 }
                 for pattern in &o.gets {
+                    let (db, reply) = ctx.db_and_reply();
                     match scratch.find(db, pattern, e, now) {
                         Some(v) => reply.bulk(v),
-                        None => reply.null(),
+                        None => {
+                            ctx.flush_key_events();
+                            ctx.reply.null();
+                        }
                     }
                 }
             }
         }
         Some(dst) => {
+            let db = ctx.db();
             let mut list = List::new(fill);
             for item in picked {
                 let e = elems.get(item.elem);
@@ -371,12 +378,16 @@ fn run(ctx: &mut Ctx, args: &[Bytes], readonly: bool) -> CmdResult {
                 dirty = 1;
                 stored = Some((crate::commands::keyevents::class::GENERIC, "del", dst));
             }
-            reply.int(out_len as i64);
         }
     }
     ctx.dirty(dirty);
     if let Some((class, event, dst)) = stored {
         ctx.key_changed(class, event, dst);
+    }
+    if o.store.is_some() {
+        // After the store's events, as Redis replies.
+        ctx.flush_key_events();
+        ctx.reply.int(out_len as i64);
     }
     Ok(())
 }

@@ -501,9 +501,12 @@ pub fn limits(ctx: &Ctx) -> Limits {
 /// Puts a computed result under `dst` (ZRANGESTORE, Z*STORE): the whole
 /// key is replaced and loses its TTL; an empty result deletes it instead.
 /// Replies with the result's size.
+/// The reply comes before the event, as in Redis, but after the inputs'
+/// lookup events and the `new` event of a created `dst`.
 pub fn store_result(ctx: &mut Ctx, dst: &[u8], zset: ZSet, event: &str) {
     use super::keyevents::class;
     let now = ctx.now_ms;
+    ctx.flush_key_events();
     if zset.is_empty() {
         ctx.reply.int(0);
         if ctx.db().delete(dst, now) {
@@ -515,6 +518,7 @@ pub fn store_result(ctx: &mut Ctx, dst: &[u8], zset: ZSet, event: &str) {
     let len = zset.len();
     let obj = Object::new(Value::ZSet(Box::new(zset)), now);
     ctx.db().set_live(dst, obj, false, now);
+    ctx.flush_key_events();
     ctx.reply.int(len as i64);
     ctx.dirty(1);
     ctx.key_changed(class::ZSET, event, dst);

@@ -155,10 +155,23 @@ impl Db {
     /// EXISTS, TTL and OBJECT use so inspecting a key does not make it
     /// look recently used.
     pub fn get_notouch(&mut self, key: &[u8], now_ms: i64) -> Option<&Object> {
+        self.lookup_notouch(key, now_ms, true)
+    }
+
+    /// [`get_notouch`](Self::get_notouch) that records no keymiss:
+    /// Redis's LOOKUP_NONOTIFY as well, which OBJECT adds (an expiry is
+    /// still an event).
+    pub fn get_notouch_nonotify(&mut self, key: &[u8], now_ms: i64) -> Option<&Object> {
+        self.lookup_notouch(key, now_ms, false)
+    }
+
+    fn lookup_notouch(&mut self, key: &[u8], now_ms: i64, notify_miss: bool) -> Option<&Object> {
         let hash = hash_key(key);
         if self.expire_if_needed(hash, key, now_ms) {
             self.stats.misses += 1;
-            self.log_event(KeyEvent::Miss, key);
+            if notify_miss {
+                self.log_event(KeyEvent::Miss, key);
+            }
             return None;
         }
         let found = self.dict.get_hashed(hash, key);
@@ -166,7 +179,7 @@ impl Db {
             Some(_) => self.stats.hits += 1,
             None => {
                 self.stats.misses += 1;
-                if self.event_mask & KeyEvent::Miss as u8 != 0 {
+                if notify_miss && self.event_mask & KeyEvent::Miss as u8 != 0 {
                     self.events
                         .push((KeyEvent::Miss, Bytes::copy_from_slice(key)));
                 }

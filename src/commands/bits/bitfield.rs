@@ -52,19 +52,23 @@ fn bitfield_generic(ctx: &mut Ctx, args: &[Bytes], read_only_cmd: bool) -> CmdRe
         .filter(|op| !matches!(op.action, Action::Get))
         .map(|op| op.offset + u64::from(op.bits) - 1)
         .max();
-    let (db, reply) = ctx.db_and_reply();
     let Some(highest) = highest else {
         let mut buf = [0u8; 20];
-        let bytes = match db.get(key, now) {
-            None => &[][..],
-            Some(obj) => as_str(&obj.value)
-                .ok_or(CmdError::WRONG_TYPE)?
-                .as_bytes(&mut buf),
+        let (db, reply) = ctx.db_and_reply();
+        let found = match db.get(key, now) {
+            None => None,
+            Some(obj) => Some(
+                as_str(&obj.value)
+                    .ok_or(CmdError::WRONG_TYPE)?
+                    .as_bytes(&mut buf),
+            ),
         };
-        reply.array(ops.len());
-        for op in &ops {
-            reply.int(read_field(bytes, op));
-        }
+        let Some(bytes) = found else {
+            ctx.flush_key_events();
+            reply_reads(&mut *ctx.reply, &[], &ops);
+            return Ok(());
+        };
+        reply_reads(reply, bytes, &ops);
         return Ok(());
     };
     if read_only_cmd {
@@ -73,12 +77,25 @@ fn bitfield_generic(ctx: &mut Ctx, args: &[Bytes], read_only_cmd: bool) -> CmdRe
         ));
     }
     let len = usize::try_from(highest >> 3).unwrap_or(usize::MAX) + 1;
-    let changes = edit_bits(db, key, len, now, |bytes, grew| {
-        reply.array(ops.len());
+    let mut changes = 0;
+    let results = edit_bits(ctx.db(), key, len, now, |bytes, grew| {
         ops.iter()
-            .filter(|op| run_op(bytes, op, grew, reply))
-            .count()
+            .map(|op| {
+                let (result, changed) = run_op(bytes, op, grew);
+                changes += usize::from(changed);
+                result
+            })
+            .collect::<Vec<_>>()
     })?;
+    // The key was created (a `new` event) before Redis's first reply byte.
+    ctx.flush_key_events();
+    ctx.reply.array(results.len());
+    for result in results {
+        match result {
+            Some(n) => ctx.reply.int(n),
+            None => ctx.reply.null(),
+        }
+    }
     ctx.dirty(changes as u64);
     if changes > 0 {
         ctx.key_changed(crate::commands::keyevents::class::STRING, "setbit", key);
@@ -86,15 +103,21 @@ fn bitfield_generic(ctx: &mut Ctx, args: &[Bytes], read_only_cmd: bool) -> CmdRe
     Ok(())
 }
 
-/// Runs one operation on a string already long enough for every write,
-/// replies, and tells whether it changed the key (a write that stores the
-/// same bits counts only when the string was just created or extended).
-fn run_op(bytes: &mut [u8], op: &FieldOp, grew: bool, reply: &mut ReplyBuffer) -> bool {
+/// The reply of GET-only operations on `bytes`.
+fn reply_reads(reply: &mut ReplyBuffer, bytes: &[u8], ops: &[FieldOp]) {
+    reply.array(ops.len());
+    for op in ops {
+        reply.int(read_field(bytes, op));
+    }
+}
+
+/// Runs one operation on a string already long enough for every write:
+/// its reply (`None` for a FAIL overflow), and whether it changed the key
+/// (a write that stores the same bits counts only when the string was
+/// just created or extended).
+fn run_op(bytes: &mut [u8], op: &FieldOp, grew: bool) -> (Option<i64>, bool) {
     let (by, is_set) = match op.action {
-        Action::Get => {
-            reply.int(read_field(bytes, op));
-            return false;
-        }
+        Action::Get => return (Some(read_field(bytes, op)), false),
         Action::Set(v) => (v, true),
         Action::IncrBy(by) => (by, false),
     };
@@ -112,13 +135,12 @@ fn run_op(bytes: &mut [u8], op: &FieldOp, grew: bool, reply: &mut ReplyBuffer) -
         unsigned_overflow(value, incr, op.bits, op.overflow)
     };
     if limited.is_some() && op.overflow == Overflow::Fail {
-        reply.null();
-        return false;
+        return (None, false);
     }
     let new = limited.unwrap_or(value.wrapping_add(incr as u64));
-    reply.int(if is_set { old } else { new } as i64);
     write_bits(bytes, op.offset, op.bits, new);
-    grew || read_bits(bytes, op.offset, op.bits) != old_bits
+    let changed = grew || read_bits(bytes, op.offset, op.bits) != old_bits;
+    (Some(if is_set { old } else { new } as i64), changed)
 }
 
 fn parse_ops(args: &[Bytes], max_bulk: i64) -> Result<Vec<FieldOp>, CmdError> {

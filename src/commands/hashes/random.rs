@@ -52,7 +52,10 @@ pub(in crate::commands) fn hrandfield(ctx: &mut Ctx, args: &[Bytes]) -> CmdResul
     let rng = &mut ctx.engine.rng;
     match read_hash(db, &args[1], now)?.and_then(|h| h.random_pair(rng)) {
         Some((field, _)) => reply_item(ctx.reply, field),
-        None => ctx.reply.null(),
+        None => {
+            ctx.flush_key_events();
+            ctx.reply.null();
+        }
     }
     Ok(())
 }
@@ -99,6 +102,7 @@ fn with_count(ctx: &mut Ctx, key: &[u8], count: i64, with_values: bool) -> CmdRe
     let db = &mut ctx.engine.keyspace.dbs[idx];
     let rng = &mut ctx.engine.rng;
     let Some(hash) = read_hash(db, key, now)? else {
+        ctx.flush_key_events();
         ctx.reply.array(0);
         return Ok(());
     };

@@ -17,7 +17,8 @@ pub(in crate::commands) fn hscan(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     let Some(hash) = read_hash(db, &args[1], now)? else {
-        reply.raw(EMPTY_SCAN);
+        ctx.flush_key_events();
+        ctx.reply.raw(EMPTY_SCAN);
         return Ok(());
     };
     let opts = ScanOptions::parse(&args[3..], false)?;

@@ -29,11 +29,13 @@ fn bpop(ctx: &mut Ctx, args: &[Bytes], end: End) -> CmdResult {
     let woken = ctx.client.woken_by.take();
     let now = ctx.now_ms;
     for key in keys_to_try(keys, woken.as_ref()) {
-        let (db, reply) = ctx.db_and_reply();
-        let Some(popped) = pop_from(db, key, end, 1, now)? else {
+        let Some(popped) = pop_from(ctx.db(), key, end, 1, now)? else {
             continue;
         };
         if let Some((_, element)) = popped.iter().next() {
+            // The expiries of the keys tried before it come first.
+            ctx.flush_key_events();
+            let reply = &mut *ctx.reply;
             reply.array(2);
             reply.bulk(key);
             reply_entry(reply, element);
@@ -67,12 +69,12 @@ fn bmove(ctx: &mut Ctx, args: &[Bytes], from: End, to: End, deadline: Option<i64
     let fill = ctx.engine.config.list_max_listpack_size;
     let now = ctx.now_ms;
     if let Some(element) = lmove(ctx.db(), &args[1], &args[2], from, to, fill, now)? {
-        ctx.reply.bulk(&element);
         ctx.dirty(1);
-        super::moved_events(ctx, &args[1], &args[2], from, to);
+        super::reply_moved(ctx, &element, &args[1], &args[2], from, to);
     } else if ctx.may_block() {
         ctx.block(BlockKind::List, &args[1..2], deadline, args);
     } else {
+        ctx.flush_key_events();
         ctx.reply.null();
     }
     Ok(())

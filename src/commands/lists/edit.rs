@@ -16,8 +16,8 @@ pub(super) fn lset(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         return Err(CmdError::OUT_OF_RANGE);
     }
     ctx.dirty(1);
-    ctx.key_changed(class::LIST, "lset", &args[1]);
     ctx.reply.ok();
+    ctx.key_changed(class::LIST, "lset", &args[1]);
     Ok(())
 }
 
@@ -33,6 +33,7 @@ pub(super) fn linsert(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     };
     let now = ctx.now_ms;
     let Some(list) = write_list(ctx.db(), &args[1], now)? else {
+        ctx.flush_key_events();
         ctx.reply.int(0);
         return Ok(());
     };
@@ -54,6 +55,7 @@ pub(super) fn lrem(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let db = ctx.db();
     let Some(list) = write_list(db, key, now)? else {
+        ctx.flush_key_events();
         ctx.reply.int(0);
         return Ok(());
     };
@@ -82,6 +84,7 @@ pub(super) fn ltrim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let db = ctx.db();
     let Some(list) = write_list(db, key, now)? else {
+        ctx.flush_key_events();
         ctx.reply.ok();
         return Ok(());
     };

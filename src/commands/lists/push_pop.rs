@@ -2,8 +2,8 @@
 //! RPOP, LMPOP, LMOVE and RPOPLPUSH.
 
 use super::{
-    End, is, lmove, moved_events, parse_end, parse_non_negative, pop_from, popped_events, push_to,
-    pushed_events, reply_entry,
+    End, is, lmove, parse_end, parse_non_negative, pop_from, popped_events, push_to, pushed_events,
+    reply_entry, reply_moved,
 };
 use crate::commands::{CmdError, CmdResult, Ctx};
 use crate::db::listpack::Listpack;
@@ -35,10 +35,15 @@ fn push(ctx: &mut Ctx, args: &[Bytes], end: End, existing_only: bool) -> CmdResu
     match push_to(ctx.db(), &args[1], end, elements, existing_only, fill, now)? {
         Some(len) => {
             ctx.dirty(args.len() as u64 - 2);
-            pushed_events(ctx, &args[1], end);
+            // A new list's `new` event first, the push's after the reply.
+            ctx.flush_key_events();
             ctx.reply.int(len as i64);
+            pushed_events(ctx, &args[1], end);
         }
-        None => ctx.reply.int(0),
+        None => {
+            ctx.flush_key_events();
+            ctx.reply.int(0);
+        }
     }
     Ok(())
 }
@@ -70,8 +75,13 @@ fn pop(ctx: &mut Ctx, args: &[Bytes], end: End, name: &str) -> CmdResult {
     let (db, reply) = ctx.db_and_reply();
     let popped = pop_from(db, &args[1], end, n, now)?;
     match (popped, count) {
-        (None, Some(_)) => reply.null_array(),
-        (None, None) => reply.null(),
+        (None, _) => {
+            ctx.flush_key_events();
+            match count {
+                Some(_) => ctx.reply.null_array(),
+                None => ctx.reply.null(),
+            }
+        }
         (Some(popped), Some(_)) => {
             reply_elements(reply, &popped);
             ctx.dirty(popped.len() as u64);
@@ -105,6 +115,7 @@ fn reply_elements(reply: &mut ReplyBuffer, popped: &Listpack) {
 pub(super) fn lmpop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let (keys, end, count) = parse_mpop(args)?;
     if !pop_first(ctx, keys, end, count)? {
+        ctx.flush_key_events();
         ctx.reply.null_array();
     }
     Ok(())
@@ -120,9 +131,11 @@ pub(super) fn pop_first(
     count: usize,
 ) -> Result<bool, CmdError> {
     let now = ctx.now_ms;
-    let (db, reply) = ctx.db_and_reply();
     for key in keys {
-        if let Some(popped) = pop_from(db, key, end, count, now)? {
+        if let Some(popped) = pop_from(ctx.db(), key, end, count, now)? {
+            // The expiries of the keys tried before it come first.
+            ctx.flush_key_events();
+            let reply = &mut *ctx.reply;
             reply.array(2);
             reply.bulk(key);
             reply_elements(reply, &popped);
@@ -182,11 +195,13 @@ fn move_one(ctx: &mut Ctx, args: &[Bytes], from: End, to: End) -> CmdResult {
     let now = ctx.now_ms;
     match lmove(ctx.db(), &args[1], &args[2], from, to, fill, now)? {
         Some(element) => {
-            ctx.reply.bulk(&element);
             ctx.dirty(1);
-            moved_events(ctx, &args[1], &args[2], from, to);
+            reply_moved(ctx, &element, &args[1], &args[2], from, to);
         }
-        None => ctx.reply.null(),
+        None => {
+            ctx.flush_key_events();
+            ctx.reply.null();
+        }
     }
     Ok(())
 }

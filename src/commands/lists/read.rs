@@ -8,6 +8,7 @@ use bytes::Bytes;
 pub(super) fn llen(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let len = read_list(ctx.db(), &args[1], now)?.map_or(0, |l| l.len());
+    ctx.flush_key_events();
     ctx.reply.int(len as i64);
     Ok(())
 }
@@ -35,7 +36,8 @@ pub(super) fn lrange(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     let Some(list) = read_list(db, &args[1], now)? else {
-        reply.array(0);
+        ctx.flush_key_events();
+        ctx.reply.array(0);
         return Ok(());
     };
     match clamp_range(list.len(), start, end) {
@@ -56,7 +58,8 @@ pub(super) fn lindex(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     let Some(list) = read_list(db, &args[1], now)? else {
-        reply.null();
+        ctx.flush_key_events();
+        ctx.reply.null();
         return Ok(());
     };
     let index = arg_i64(&args[2])?;
@@ -100,9 +103,10 @@ pub(super) fn lpos(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     let Some(list) = read_list(db, &args[1], now)? else {
+        ctx.flush_key_events();
         match count {
-            Some(_) => reply.array(0),
-            None => reply.null(),
+            Some(_) => ctx.reply.array(0),
+            None => ctx.reply.null(),
         }
         return Ok(());
     };

@@ -59,8 +59,9 @@ enum Inter<'a> {
 fn intersect(ctx: &mut Ctx, keys: &[Bytes], out: Inter) -> CmdResult {
     let max = max_intset(ctx);
     let now = ctx.now_ms;
+    look_up_all(ctx.db(), keys, now)?;
+    ctx.flush_key_events();
     let (db, reply) = ctx.db_and_reply();
-    look_up_all(db, keys, now)?;
     // Any missing key makes the intersection empty.
     let sets: Option<Vec<&Set>> = sets_of(db, keys).into_iter().collect();
     match out {
@@ -95,7 +96,10 @@ fn intersect(ctx: &mut Ctx, keys: &[Bytes], out: Inter) -> CmdResult {
                     true
                 });
             }
-            store(ctx, dst, result, "sinterstore");
+            // Redis's early return for a missing key deletes `dst` before
+            // it replies; otherwise the reply comes first.
+            let early = sets.is_none();
+            store(ctx, dst, result, "sinterstore", early);
         }
     }
     Ok(())
@@ -103,8 +107,9 @@ fn intersect(ctx: &mut Ctx, keys: &[Bytes], out: Inter) -> CmdResult {
 
 /// Puts a result under `dst`, replacing whatever was there and its TTL
 /// (Redis's setKey); an empty result deletes `dst` instead. Replies with
-/// the result's size.
-fn store(ctx: &mut Ctx, dst: &[u8], result: Set, event: &str) {
+/// the result's size, before the event as Redis does, except that a
+/// deletion comes first when `del_first`.
+fn store(ctx: &mut Ctx, dst: &[u8], result: Set, event: &str, del_first: bool) {
     use crate::commands::keyevents::class;
     let now = ctx.now_ms;
     let len = result.len();
@@ -112,12 +117,25 @@ fn store(ctx: &mut Ctx, dst: &[u8], result: Set, event: &str) {
     if len > 0 {
         db.set_live(dst, new_object(result, now), false, now);
         ctx.dirty(1);
+        // The `new` event of a created `dst` precedes the reply.
+        ctx.flush_key_events();
+        ctx.reply.int(len as i64);
         ctx.key_changed(class::SET, event, dst);
-    } else if db.remove(dst).is_some() {
+        return;
+    }
+    let deleted = db.remove(dst).is_some();
+    if deleted {
         ctx.dirty(1);
+    }
+    if !del_first {
+        ctx.reply.int(0);
+    }
+    if deleted {
         ctx.key_changed(class::GENERIC, "del", dst);
     }
-    ctx.reply.int(len as i64);
+    if del_first {
+        ctx.reply.int(0);
+    }
 }
 
 pub(super) fn smembers(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
@@ -225,8 +243,9 @@ fn difference(result: &mut Set, sets: &[Option<&Set>], max_intset: usize) {
 fn union_or_diff(ctx: &mut Ctx, keys: &[Bytes], op: Op, dst: Option<&[u8]>) -> CmdResult {
     let max = max_intset(ctx);
     let now = ctx.now_ms;
+    look_up_all(ctx.db(), keys, now)?;
+    ctx.flush_key_events();
     let (db, reply) = ctx.db_and_reply();
-    look_up_all(db, keys, now)?;
     let result = combine(&sets_of(db, keys), op, max);
     match dst {
         None => reply_members(reply, &result),
@@ -235,7 +254,7 @@ fn union_or_diff(ctx: &mut Ctx, keys: &[Bytes], op: Op, dst: Option<&[u8]>) -> C
                 Op::Union => "sunionstore",
                 _ => "sdiffstore",
             };
-            store(ctx, dst, result, event)
+            store(ctx, dst, result, event, false)
         }
     }
     Ok(())

@@ -36,6 +36,7 @@ pub(super) fn srem(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let db = ctx.db();
     let Some(set) = write_set(db, key, now)? else {
+        ctx.flush_key_events();
         ctx.reply.int(0);
         return Ok(());
     };
@@ -90,6 +91,7 @@ pub(super) fn smove(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let src_found = found(db.get_mut(src, now));
     let dst_found = found(db.get_mut(dst, now));
     if src_found == Found::Missing {
+        ctx.flush_key_events();
         ctx.reply.int(0);
         return Ok(());
     }
@@ -141,6 +143,7 @@ pub(super) fn smove(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 pub(super) fn sismember(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let member_of = read_set(ctx.db(), &args[1], now)?.is_some_and(|s| s.contains(&args[2]));
+    ctx.flush_key_events();
     ctx.reply.int(i64::from(member_of));
     Ok(())
 }
@@ -149,11 +152,21 @@ pub(super) fn sismember(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 pub(super) fn smismember(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
-    let set = read_set(db, &args[1], now)?;
     let values = &args[2..];
-    reply.array(values.len());
-    for v in values {
-        reply.int(i64::from(set.is_some_and(|s| s.contains(v))));
+    match read_set(db, &args[1], now)? {
+        Some(set) => {
+            reply.array(values.len());
+            for v in values {
+                reply.int(i64::from(set.contains(v)));
+            }
+        }
+        None => {
+            ctx.flush_key_events();
+            ctx.reply.array(values.len());
+            for _ in values {
+                ctx.reply.int(0);
+            }
+        }
     }
     Ok(())
 }
@@ -161,6 +174,7 @@ pub(super) fn smismember(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 pub(super) fn scard(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let len = read_set(ctx.db(), &args[1], now)?.map_or(0, Set::len);
+    ctx.flush_key_events();
     ctx.reply.int(len as i64);
     Ok(())
 }

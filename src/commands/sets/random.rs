@@ -3,7 +3,10 @@
 //! (encoding included) follow Redis's t_set.c case by case.
 
 use super::algebra::{Op, combine};
-use super::{Ctx, db_reply_rng, max_intset, read_set, reply_member, reply_members, write_set};
+use super::{
+    Ctx, as_set_mut, db_reply_rng, max_intset, read_set, reply_member, reply_members, write_set,
+};
+use crate::commands::keyevents::class;
 use crate::commands::{CmdError, CmdResult, arg_i64};
 use crate::db::set::{Member, Set};
 use bytes::Bytes;
@@ -26,19 +29,19 @@ pub(super) fn spop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     let key = &args[1];
     let now = ctx.now_ms;
-    let (db, reply, rng) = db_reply_rng(ctx);
+    let (db, _, rng) = db_reply_rng(ctx);
     let Some(set) = write_set(db, key, now)? else {
-        reply.null();
+        ctx.flush_key_events();
+        ctx.reply.null();
         return Ok(());
     };
-    if let Some(popped) = set.pop_random(rng) {
-        reply_member(reply, popped.as_member());
-    }
+    let popped = set.pop_random(rng);
     let emptied = set.is_empty();
-    if emptied {
-        db.remove(key);
-    }
     ctx.dirty(1);
+    ctx.notify(class::SET, "spop", key);
+    if let Some(popped) = popped {
+        reply_member(ctx.reply, popped.as_member());
+    }
     popped_events(ctx, key, emptied);
     Ok(())
 }
@@ -58,27 +61,33 @@ fn spop_count(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let count = pop_count(&args[2])?;
     let max = max_intset(ctx);
     let now = ctx.now_ms;
-    let (db, reply, rng) = db_reply_rng(ctx);
-    let Some(set) = write_set(db, key, now)? else {
-        reply.set(0);
+    let Some(set) = write_set(ctx.db(), key, now)? else {
+        ctx.flush_key_events();
+        ctx.reply.set(0);
         return Ok(());
     };
     if count == 0 {
-        reply.set(0);
+        ctx.reply.set(0);
         return Ok(());
     }
     let size = set.len() as u64;
+    ctx.dirty(count.min(size));
+    ctx.notify(class::SET, "spop", key);
+    let (db, reply, rng) = db_reply_rng(ctx);
     if count >= size {
         // The whole set goes, listed as SUNION of this one key lists it
         // (Redis runs that very code, which also reads the key again).
         let set = read_set(db, key, now)?;
         let all = combine(&[set], Op::Union, max);
         reply_members(reply, &all);
-        db.remove(key);
-        ctx.dirty(size);
         popped_events(ctx, key, true);
         return Ok(());
     }
+    // The event went out first; this second look at the key has no side
+    // effects.
+    let Some(set) = db.find_mut(key).and_then(|o| as_set_mut(&mut o.value)) else {
+        return Ok(());
+    };
     reply.set(count as usize);
     let keep = size - count;
     if keep.saturating_mul(SPOP_MOVE_STRATEGY_MUL) > count {
@@ -105,18 +114,19 @@ fn spop_count(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         }
         *set = kept.unwrap_or_default();
     }
-    ctx.dirty(count);
     popped_events(ctx, key, false);
     Ok(())
 }
 
-/// SPOP's events: the pop, then `del` if the set went away.
+/// What follows SPOP's reply (its `spop` event went out before it): the
+/// set's deletion if it emptied, with its `del` event, then WATCH
+/// invalidation, as Redis's order.
 fn popped_events(ctx: &mut Ctx, key: &[u8], emptied: bool) {
-    use crate::commands::keyevents::class;
-    ctx.key_changed(class::SET, "spop", key);
     if emptied {
+        ctx.db().remove(key);
         ctx.notify(class::GENERIC, "del", key);
     }
+    ctx.signal_modified(key);
 }
 
 pub(super) fn srandmember(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
@@ -129,7 +139,10 @@ pub(super) fn srandmember(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let (db, reply, rng) = db_reply_rng(ctx);
     match read_set(db, &args[1], now)?.and_then(|s| s.random(rng)) {
         Some(m) => reply_member(reply, m),
-        None => reply.null(),
+        None => {
+            ctx.flush_key_events();
+            ctx.reply.null();
+        }
     }
     Ok(())
 }
@@ -153,7 +166,8 @@ fn srandmember_count(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let (db, reply, rng) = db_reply_rng(ctx);
     // An array, not a set, whatever the protocol: members may repeat.
     let Some(set) = read_set(db, &args[1], now)? else {
-        reply.array(0);
+        ctx.flush_key_events();
+        ctx.reply.array(0);
         return Ok(());
     };
     if count == 0 {

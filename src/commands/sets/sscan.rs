@@ -21,7 +21,8 @@ pub(super) fn sscan(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     let Some(set) = read_set(db, &args[1], now)? else {
-        reply.raw(EMPTY_SCAN);
+        ctx.flush_key_events();
+        ctx.reply.raw(EMPTY_SCAN);
         return Ok(());
     };
     let opts = ScanOptions::parse(&args[3..], false)?;

@@ -138,6 +138,7 @@ pub(super) fn xadd(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let db = ctx.db();
     if write_stream(db, key, now)?.is_none() {
         if a.nomkstream {
+            ctx.flush_key_events();
             ctx.reply.null();
             return Ok(());
         }
@@ -154,6 +155,8 @@ pub(super) fn xadd(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let id = next_id(s, a.id, now)?;
     s.append(id, pairs, limits);
     let trimmed = a.trim.map_or(0, |t| s.trim(t));
+    // A new stream's `new` event precedes the reply.
+    ctx.flush_key_events();
     reply_id(ctx.reply, id);
     ctx.dirty(1);
     // Redis announces the addition, then the trim it caused.
@@ -206,11 +209,13 @@ pub(super) fn xtrim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     if let (Some(s), Some(t)) = (write_stream(ctx.db(), &args[1], now)?, a.trim) {
         removed = s.trim(t);
     }
-    ctx.reply.int(removed as i64);
     ctx.dirty(removed);
+    // Redis publishes the trim before it replies.
     if removed > 0 {
         ctx.key_changed(class::STREAM, "xtrim", &args[1]);
     }
+    ctx.flush_key_events();
+    ctx.reply.int(removed as i64);
     Ok(())
 }
 
@@ -218,6 +223,7 @@ pub(super) fn xtrim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 pub(super) fn xdel(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     if write_stream(ctx.db(), &args[1], now)?.is_none() {
+        ctx.flush_key_events();
         ctx.reply.int(0);
         return Ok(());
     }
@@ -242,11 +248,12 @@ pub(super) fn xdel(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     if first_gone {
         s.refresh_first_id();
     }
-    ctx.reply.int(deleted);
     ctx.dirty(deleted as u64);
+    // Redis publishes the deletion before it replies.
     if deleted > 0 {
         ctx.key_changed(class::STREAM, "xdel", &args[1]);
     }
+    ctx.reply.int(deleted);
     Ok(())
 }
 
@@ -254,6 +261,7 @@ pub(super) fn xdel(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 pub(super) fn xlen(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let len = read_stream(ctx.db(), &args[1], now)?.map_or(0, |s| s.len());
+    ctx.flush_key_events();
     ctx.reply.int(len as i64);
     Ok(())
 }
@@ -299,7 +307,8 @@ fn range(ctx: &mut Ctx, args: &[Bytes], rev: bool) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     let Some(s) = read_stream(db, &args[1], now)? else {
-        reply.array(0);
+        ctx.flush_key_events();
+        ctx.reply.array(0);
         return Ok(());
     };
     if count == 0 {

@@ -91,6 +91,8 @@ pub(super) fn xgroup_create(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     s.groups
         .insert(args[3][..].into(), Group::new(id, entries_read));
+    // MKSTREAM's `new` event precedes the reply.
+    ctx.flush_key_events();
     ctx.reply.ok();
     ctx.dirty(1);
     // Group changes are events without a WATCH signal, except that
@@ -158,11 +160,12 @@ pub(super) fn xgroup_createconsumer(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult 
         Some(g) => g.consumer(&args[4], now).1,
         None => false,
     };
-    ctx.reply.int(i64::from(created));
+    // Redis publishes the creation before it replies.
     if created {
         ctx.dirty(1);
         ctx.notify(class::STREAM, "xgroup-createconsumer", &args[2]);
     }
+    ctx.reply.int(i64::from(created));
     Ok(())
 }
 
@@ -173,11 +176,12 @@ pub(super) fn xgroup_delconsumer(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         .groups
         .get_mut(&args[3][..])
         .and_then(|g| g.delete_consumer(&args[4]));
-    ctx.reply.int(pending.unwrap_or(0) as i64);
+    // Redis publishes the deletion before it replies.
     if pending.is_some() {
         ctx.dirty(1);
         ctx.notify(class::STREAM, "xgroup-delconsumer", &args[2]);
     }
+    ctx.reply.int(pending.unwrap_or(0) as i64);
     Ok(())
 }
 
@@ -210,6 +214,7 @@ pub(super) fn xack(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     // A read lookup, as in Redis: a missing key is a keymiss.
     let Some(s) = read_stream(ctx.db(), &args[1], now)? else {
+        ctx.flush_key_events();
         ctx.reply.int(0);
         return Ok(());
     };
@@ -437,6 +442,18 @@ pub(super) fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         }
     }
     reply.array(claimed.len());
+    // Redis creates the consumer at the first entry it claims, after its
+    // (deferred) array header: the event goes there.
+    let (s, reply) = if created {
+        ctx.notify(class::STREAM, "xgroup-createconsumer", &args[1]);
+        let (db, reply) = ctx.db_and_reply();
+        let Some(s) = write_stream(db, &args[1], now)? else {
+            return Ok(());
+        };
+        (s, reply)
+    } else {
+        (s, reply)
+    };
     for id in claimed {
         if justid {
             reply_id(reply, id);
@@ -445,9 +462,6 @@ pub(super) fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         }
     }
     ctx.dirty(dirty);
-    if created {
-        ctx.notify(class::STREAM, "xgroup-createconsumer", &args[1]);
-    }
     Ok(())
 }
 
@@ -533,6 +547,18 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     reply.array(3);
     reply_id(reply, cursor);
     reply.array(claimed.len());
+    // As in XCLAIM, the new consumer's event follows the (deferred)
+    // header of the claimed entries.
+    let (s, reply) = if created {
+        ctx.notify(class::STREAM, "xgroup-createconsumer", &args[1]);
+        let (db, reply) = ctx.db_and_reply();
+        let Some(s) = write_stream(db, &args[1], now)? else {
+            return Ok(());
+        };
+        (s, reply)
+    } else {
+        (s, reply)
+    };
     for id in claimed {
         if justid {
             reply_id(reply, id);
@@ -545,8 +571,5 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         reply_id(reply, id);
     }
     ctx.dirty(dirty);
-    if created {
-        ctx.notify(class::STREAM, "xgroup-createconsumer", &args[1]);
-    }
     Ok(())
 }

@@ -186,9 +186,19 @@ fn read(ctx: &mut Ctx, args: &[Bytes], xreadgroup: bool) -> CmdResult {
         }
         // Redis's second read lookup of the key (the first checked it).
         let Some(plan) = plan_serve(ctx, key, wants[i], r.group.map(|g| g.0), true)? else {
+            // A miss goes out where Redis's lookup is: between the keys.
+            ctx.flush_key_events();
             continue;
         };
         if served == 0 {
+            ctx.flush_key_events();
+            // A reader served once woken gets its new consumer's event
+            // before the reply, as Redis creates it then.
+            if woken.is_some()
+                && let Some((group, consumer)) = r.group
+            {
+                ensure_consumer(ctx, key, group, consumer)?;
+            }
             header_at = Some(());
             // Redis sizes the outer reply after serving; count first.
             let n = count_servable(ctx, keys, &wants, &r, woken.as_ref())?;
@@ -211,9 +221,7 @@ fn read(ctx: &mut Ctx, args: &[Bytes], xreadgroup: bool) -> CmdResult {
                 }
             }
             Some((group, consumer)) => {
-                if serve_group(ctx, key, group, consumer, plan, wants[i], count, r.noack)? {
-                    ctx.notify(class::STREAM, "xgroup-createconsumer", key);
-                }
+                serve_group(ctx, key, group, consumer, plan, wants[i], count, r.noack)?;
                 ctx.dirty(1);
             }
         }
@@ -223,6 +231,7 @@ fn read(ctx: &mut Ctx, args: &[Bytes], xreadgroup: bool) -> CmdResult {
         return Ok(());
     }
     let Some(ms) = r.block_ms else {
+        ctx.flush_key_events();
         ctx.reply.null_array();
         return Ok(());
     };
@@ -309,8 +318,27 @@ fn plan_serve(
     Ok(Some(after.incr().unwrap_or(StreamId::MAX)))
 }
 
+/// Makes sure the group has the reader's consumer, publishing its
+/// creation; marks it seen.
+fn ensure_consumer(ctx: &mut Ctx, key: &[u8], group: &[u8], consumer: &[u8]) -> CmdResult {
+    let now = ctx.now_ms;
+    let created = match write_stream(ctx.db(), key, now)?.and_then(|s| s.groups.get_mut(group)) {
+        Some(g) => {
+            let (c, created) = g.consumer(consumer, now);
+            c.seen_time = now;
+            created
+        }
+        None => false,
+    };
+    if created {
+        ctx.notify(class::STREAM, "xgroup-createconsumer", key);
+    }
+    Ok(())
+}
+
 /// Serves a group reader: its own pending entries from `start` (history),
-/// or new entries, which join the PEL unless NOACK.
+/// or new entries, which join the PEL unless NOACK. A new consumer's
+/// event goes out after the key, before the entries, as in Redis.
 #[allow(clippy::too_many_arguments)]
 fn serve_group(
     ctx: &mut Ctx,
@@ -321,17 +349,16 @@ fn serve_group(
     want: Want,
     count: usize,
     noack: bool,
-) -> Result<bool, CmdError> {
+) -> CmdResult {
     let now = ctx.now_ms;
+    ensure_consumer(ctx, key, group, consumer)?;
     let (db, reply) = ctx.db_and_reply();
-    let Some(s) = write_stream(db, key, now)? else {
-        return Ok(false);
+    let Some(s) = stream_again(db, key, now)? else {
+        return Ok(());
     };
-    let Some(g) = s.groups.get_mut(group) else {
-        return Ok(false);
+    let Some(c) = s.groups.get(group).and_then(|g| g.consumers.get(consumer)) else {
+        return Ok(());
     };
-    let (c, created) = g.consumer(consumer, now);
-    c.seen_time = now;
     if want != Want::New {
         let ids: Vec<StreamId> = c
             .pel
@@ -354,7 +381,7 @@ fn serve_group(
                 reply.null_array();
             }
         }
-        return Ok(created);
+        return Ok(());
     }
     let ids = reply_range(reply, s, start, StreamId::MAX, count, false);
     for id in ids {
@@ -366,7 +393,7 @@ fn serve_group(
             }
         }
     }
-    Ok(created)
+    Ok(())
 }
 
 fn reply_one_from(reply: &mut ReplyBuffer, s: &Stream, id: StreamId) -> bool {

@@ -77,6 +77,7 @@ pub(super) fn setrange(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         ctx.dirty(1);
         ctx.key_changed(class::STRING, "setrange", key);
     }
+    ctx.flush_key_events();
     ctx.reply.int(len as i64);
     Ok(())
 }
@@ -90,7 +91,11 @@ pub(super) fn getrange(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let (db, reply) = ctx.db_and_reply();
     let mut buf = [0u8; 20];
     let bytes = match read_string(db, &args[1], now)? {
-        None => &[][..],
+        None => {
+            ctx.flush_key_events();
+            ctx.reply.bulk(b"");
+            return Ok(());
+        }
         Some(s) => s.as_bytes(&mut buf),
     };
     match byte_range(start, end, bytes.len()) {
@@ -120,6 +125,7 @@ fn byte_range(start: i64, end: i64, len: usize) -> Option<(usize, usize)> {
 pub(super) fn strlen(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let len = read_string(ctx.db(), &args[1], now)?.map_or(0, Str::len);
+    ctx.flush_key_events();
     ctx.reply.int(len as i64);
     Ok(())
 }

@@ -17,7 +17,8 @@ pub(super) fn reply_get(ctx: &mut Ctx, key: &[u8]) -> Result<bool, CmdError> {
     let (db, reply) = ctx.db_and_reply();
     match read_string(db, key, now)? {
         None => {
-            reply.null();
+            ctx.flush_key_events();
+            ctx.reply.null();
             Ok(false)
         }
         Some(s) => {
@@ -47,7 +48,8 @@ pub(super) fn getex(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     let Some(obj) = db.get(key, now) else {
-        reply.null();
+        ctx.flush_key_events();
+        ctx.reply.null();
         return Ok(());
     };
     let s = as_str(&obj.value).ok_or(CmdError::WRONG_TYPE)?;
@@ -74,12 +76,16 @@ pub(super) fn getex(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 
 pub(super) fn mget(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
-    let (db, reply) = ctx.db_and_reply();
-    reply.array(args.len() - 1);
+    ctx.reply.array(args.len() - 1);
     for key in &args[1..] {
+        let (db, reply) = ctx.db_and_reply();
         match db.get(key, now).and_then(|o| as_str(&o.value)) {
             Some(s) => reply_str(reply, s),
-            None => reply.null(),
+            // A miss's events go between the elements, as in Redis.
+            None => {
+                ctx.flush_key_events();
+                ctx.reply.null();
+            }
         }
     }
     Ok(())

@@ -40,6 +40,7 @@ pub(super) fn lcs(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     let table = Table::build(&a, &b, ctx.engine.config.proto_max_bulk_len)?;
     let total = table.at(a.len(), b.len());
+    ctx.flush_key_events();
     let reply = &mut *ctx.reply;
     if want_len {
         reply.int(i64::from(total));

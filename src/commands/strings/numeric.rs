@@ -66,7 +66,7 @@ fn incr_by(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
 /// (never `int`-encoded, unlike INCR's result); a TTL is kept.
 pub(super) fn incrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
-    let (db, reply) = ctx.db_and_reply();
+    let db = ctx.db();
     let lfu = db.access_policy().is_lfu();
     let obj = db.get_mut(&args[1], now);
     let sum = {
@@ -84,8 +84,8 @@ pub(super) fn incrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             }
         })?
     };
-    reply.bulk(&sum);
-    let value = Str::from_vec(sum);
+    // Redis publishes the event first and replies after.
+    let value = Str::from_vec(sum.clone());
     match obj {
         Some(o) => {
             let clock = o.clock();
@@ -101,5 +101,6 @@ pub(super) fn incrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         "incrbyfloat",
         &args[1],
     );
+    ctx.reply.bulk(&sum);
     Ok(())
 }

@@ -166,6 +166,7 @@ pub(super) fn set(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         let found = ctx.db().get_mut(key, now).is_some();
         if (opts.nx && found) || (opts.xx && !found) {
             if !opts.get {
+                ctx.flush_key_events();
                 ctx.reply.null();
             }
             return Ok(());
@@ -233,6 +234,8 @@ fn mset_generic(ctx: &mut Ctx, args: &[Bytes], nx: bool) -> CmdResult {
     if nx {
         for key in args[1..].iter().step_by(2) {
             if db.get_mut(key, now).is_some() {
+                // After the expiries of the keys looked up before it.
+                ctx.flush_key_events();
                 ctx.reply.int(0);
                 return Ok(());
             }

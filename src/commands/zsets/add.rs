@@ -100,10 +100,8 @@ fn add_generic(ctx: &mut Ctx, args: &[Bytes], mut flags: AddFlags) -> CmdResult 
         }
     }
     ctx.dirty(added + updated);
-    if added + updated > 0 {
-        let event = if flags.incr { "zincr" } else { "zadd" };
-        ctx.key_changed(crate::commands::keyevents::class::ZSET, event, key);
-    }
+    // A new key's `new` event, the reply, then the command's event.
+    ctx.flush_key_events();
     let reply = &mut *ctx.reply;
     if flags.incr {
         match last {
@@ -113,6 +111,10 @@ fn add_generic(ctx: &mut Ctx, args: &[Bytes], mut flags: AddFlags) -> CmdResult 
     } else {
         reply.int((if ch { added + updated } else { added }) as i64);
     }
+    if added + updated > 0 {
+        let event = if flags.incr { "zincr" } else { "zadd" };
+        ctx.key_changed(crate::commands::keyevents::class::ZSET, event, key);
+    }
     Ok(())
 }
 
@@ -121,6 +123,7 @@ pub(super) fn zrem(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let db = ctx.db();
     let Some(zset) = write_zset(db, key, now)? else {
+        ctx.flush_key_events();
         ctx.reply.int(0);
         return Ok(());
     };
@@ -143,6 +146,7 @@ pub(super) fn zrem(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 pub(super) fn zcard(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let len = read_zset(ctx.db(), &args[1], now)?.map_or(0, ZSet::len);
+    ctx.flush_key_events();
     ctx.reply.int(len as i64);
     Ok(())
 }
@@ -152,7 +156,10 @@ pub(super) fn zscore(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let (db, reply) = ctx.db_and_reply();
     match read_zset(db, &args[1], now)?.and_then(|z| z.score(&args[2])) {
         Some(score) => reply.double(score),
-        None => reply.null(),
+        None => {
+            ctx.flush_key_events();
+            ctx.reply.null();
+        }
     }
     Ok(())
 }
@@ -160,10 +167,17 @@ pub(super) fn zscore(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 pub(super) fn zmscore(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
-    let zset = read_zset(db, &args[1], now)?;
+    let Some(zset) = read_zset(db, &args[1], now)? else {
+        ctx.flush_key_events();
+        ctx.reply.array(args.len() - 2);
+        for _ in &args[2..] {
+            ctx.reply.null();
+        }
+        return Ok(());
+    };
     reply.array(args.len() - 2);
     for member in &args[2..] {
-        match zset.and_then(|z| z.score(member)) {
+        match zset.score(member) {
             Some(score) => reply.double(score),
             None => reply.null(),
         }
@@ -189,7 +203,10 @@ fn rank_generic(ctx: &mut Ctx, args: &[Bytes], reverse: bool) -> CmdResult {
         .and_then(|z| z.rank(&args[2], reverse));
     match found {
         Some((rank, _)) => reply.int(rank as i64),
-        None => reply.null(),
+        None => {
+            ctx.flush_key_events();
+            ctx.reply.null();
+        }
     }
     Ok(())
 }

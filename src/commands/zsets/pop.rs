@@ -29,55 +29,65 @@ pub fn generic_pop(
     nested: bool,
 ) -> Result<bool, CmdError> {
     let now = ctx.now_ms;
-    let (db, reply) = ctx.db_and_reply();
-    let mut popped = 0u64;
-    let mut found = false;
+    let db = ctx.db();
     let mut from = None;
     for key in keys {
         let Some(zset) = write_zset(db, key, now)? else {
             continue;
         };
-        found = true;
-        if count == Some(0) {
-            reply.array(0);
-            return Ok(true);
-        }
-        let n = usize::try_from(count.unwrap_or(1))
-            .unwrap_or(usize::MAX)
-            .min(zset.len());
-        match (nested, emit_key) {
-            (false, false) => reply.array(n * 2),
-            (true, false) => reply.array(n),
-            (false, true) => {
-                reply.array(n * 2 + 1);
-                reply.bulk(key);
-            }
-            (true, true) => {
-                reply.array(2);
-                reply.bulk(key);
-                reply.array(n);
-            }
-        }
-        for _ in 0..n {
-            let Some((member, score)) = zset.pop(max) else {
-                break;
-            };
-            if nested {
-                reply.array(2);
-            }
-            reply.bulk(&member);
-            reply.double(score);
-            popped += 1;
-        }
-        from = Some(key);
+        let n = usize::try_from(count.unwrap_or(1)).unwrap_or(usize::MAX);
+        let popped: Vec<_> = (0..n.min(zset.len()))
+            .map_while(|_| zset.pop(max))
+            .collect();
         delete_if_empty(db, key);
+        from = Some((key, popped));
         break;
     }
-    ctx.dirty(popped);
-    if let Some(key) = from.filter(|_| popped > 0) {
-        super::removed_events(ctx, key, if max { "zpopmax" } else { "zpopmin" });
+    // The expiries of the keys tried come before any reply.
+    ctx.flush_key_events();
+    let Some((key, popped)) = from else {
+        return Ok(false);
+    };
+    if count == Some(0) {
+        ctx.reply.array(0);
+        return Ok(true);
     }
-    Ok(found)
+    let n = popped.len();
+    let reply = &mut *ctx.reply;
+    match (nested, emit_key) {
+        (false, false) => reply.array(n * 2),
+        (true, false) => reply.array(n),
+        (false, true) => {
+            reply.array(n * 2 + 1);
+            reply.bulk(key);
+        }
+        (true, true) => {
+            reply.array(2);
+            reply.bulk(key);
+            reply.array(n);
+        }
+    }
+    // Redis publishes the pop after the headers, before the first member.
+    let event = if max { "zpopmax" } else { "zpopmin" };
+    if n > 0 {
+        ctx.notify(crate::commands::keyevents::class::ZSET, event, key);
+    }
+    let reply = &mut *ctx.reply;
+    for (member, score) in &popped {
+        if nested {
+            reply.array(2);
+        }
+        reply.bulk(member);
+        reply.double(*score);
+    }
+    ctx.dirty(n as u64);
+    if n > 0 {
+        if ctx.db().find(key).is_none() {
+            ctx.notify(crate::commands::keyevents::class::GENERIC, "del", key);
+        }
+        ctx.signal_modified(key);
+    }
+    Ok(true)
 }
 
 pub(super) fn zpopmin(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
@@ -160,7 +170,10 @@ pub(super) fn zrandmember(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
                 Some((member, _)) => reply.bulk(&member),
                 None => reply.null(),
             },
-            None => reply.null(),
+            None => {
+                ctx.flush_key_events();
+                ctx.reply.null();
+            }
         }
         return Ok(());
     };
@@ -189,7 +202,8 @@ fn random_with_count(ctx: &mut Ctx, key: &[u8], l: i64, withscores: bool) -> Cmd
     let mut rng = ctx.engine.rng.fork();
     let (db, reply) = ctx.db_and_reply();
     let Some(zset) = super::read_zset(db, key, now)? else {
-        reply.array(0);
+        ctx.flush_key_events();
+        ctx.reply.array(0);
         return Ok(());
     };
     let count = l.unsigned_abs();

@@ -175,6 +175,10 @@ fn range_generic(
         }
     }
     match sink {
+        Sink::Client { withscores } if zset.is_none() => {
+            ctx.flush_key_events();
+            reply_scored_len(ctx.reply, 0, withscores);
+        }
         Sink::Client { withscores } => {
             reply_scored_len(reply, picked.len(), withscores);
             for (m, s) in picked {
@@ -264,6 +268,7 @@ pub(super) fn zcount(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let range = ScoreRange::parse(&args[2], &args[3]).ok_or(NOT_FLOAT_RANGE)?;
     let now = ctx.now_ms;
     let count = read_zset(ctx.db(), &args[1], now)?.map_or(0, |z| z.count_in_score(&range));
+    ctx.flush_key_events();
     ctx.reply.int(count as i64);
     Ok(())
 }
@@ -272,6 +277,7 @@ pub(super) fn zlexcount(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let range = LexRange::parse(&args[2], &args[3]).ok_or(NOT_LEX_RANGE)?;
     let now = ctx.now_ms;
     let count = read_zset(ctx.db(), &args[1], now)?.map_or(0, |z| z.count_in_lex(&range));
+    ctx.flush_key_events();
     ctx.reply.int(count as i64);
     Ok(())
 }
@@ -319,6 +325,7 @@ fn remove_generic(
     if removed > 0 {
         super::removed_events(ctx, key, event);
     }
+    ctx.flush_key_events();
     ctx.reply.int(removed as i64);
     Ok(())
 }

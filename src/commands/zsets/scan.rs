@@ -19,7 +19,8 @@ pub(super) fn zscan(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     let Some(zset) = read_zset(db, &args[1], now)? else {
-        reply.raw(EMPTY_SCAN);
+        ctx.flush_key_events();
+        ctx.reply.raw(EMPTY_SCAN);
         return Ok(());
     };
     let opts = ScanOptions::parse(&args[3..], false)?;

@@ -228,6 +228,7 @@ fn generic(
         .ok_or(CmdError::SYNTAX)?;
     let now = ctx.now_ms;
     check_inputs(ctx.db(), keys, now)?;
+    ctx.flush_key_events();
     let opts = parse_options(
         &args[at + 1 + keys.len()..],
         keys.len(),

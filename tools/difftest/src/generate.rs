@@ -237,6 +237,9 @@ const EDGE_INTS: &[&str] = &[
 pub struct Gen {
     pub rng: Rng,
     values: Vec<Vec<u8>>,
+    /// Whether the steps generated so far leave a MULTI open, for
+    /// families that generate transactions and must know what gets queued.
+    pub in_multi: bool,
 }
 
 impl Gen {
@@ -244,6 +247,7 @@ impl Gen {
         Gen {
             rng: Rng::with_seed(seed),
             values: edge_values(),
+            in_multi: false,
         }
     }
 

@@ -6,6 +6,7 @@ pub mod hashes;
 pub mod keys;
 pub mod lists;
 pub mod notify;
+pub mod notify_self;
 pub mod server;
 pub mod sets;
 pub mod sort;
@@ -31,6 +32,7 @@ pub const ALL: &[(&str, StepFn)] = &[
     ("blocking", blocking::step),
     ("streams", streams::step),
     ("notify", notify::step),
+    ("notify_self", notify_self::step),
     ("tx", tx::step),
     ("dump", dump::step),
 ];
