@@ -394,7 +394,7 @@ pub(super) fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     if delivery < 0 || delivery > now {
         delivery = now;
     }
-    let (db, reply) = ctx.db_and_reply();
+    let db = ctx.db();
     let Some(s) = write_stream(db, &args[1], now)? else {
         return Ok(());
     };
@@ -441,27 +441,37 @@ pub(super) fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             dirty += 1;
         }
     }
-    reply.array(claimed.len());
-    // Redis creates the consumer at the first entry it claims, after its
-    // (deferred) array header: the event goes there.
-    let (s, reply) = if created {
-        ctx.notify(class::STREAM, "xgroup-createconsumer", &args[1]);
-        let (db, reply) = ctx.db_and_reply();
-        let Some(s) = write_stream(db, &args[1], now)? else {
-            return Ok(());
-        };
-        (s, reply)
-    } else {
-        (s, reply)
+    reply_claimed(ctx, &args[1], &claimed, justid, created)?;
+    ctx.dirty(dirty);
+    Ok(())
+}
+
+/// The claimed entries (or IDs, with JUSTID) of XCLAIM and XAUTOCLAIM.
+/// Redis creates a new consumer at the first entry it claims, after the
+/// (deferred) array header, so its event goes right after the header.
+fn reply_claimed(
+    ctx: &mut Ctx,
+    key: &[u8],
+    claimed: &[StreamId],
+    justid: bool,
+    created: bool,
+) -> CmdResult {
+    ctx.reply.array(claimed.len());
+    if created {
+        ctx.notify(class::STREAM, "xgroup-createconsumer", key);
+    }
+    let now = ctx.now_ms;
+    let (db, reply) = ctx.db_and_reply();
+    let Some(s) = write_stream(db, key, now)? else {
+        return Ok(());
     };
-    for id in claimed {
+    for &id in claimed {
         if justid {
             reply_id(reply, id);
         } else if !reply_one(reply, s, id) {
             reply.null();
         }
     }
-    ctx.dirty(dirty);
     Ok(())
 }
 
@@ -546,29 +556,10 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let cursor = pending.get(next).copied().unwrap_or(StreamId::MIN);
     reply.array(3);
     reply_id(reply, cursor);
-    reply.array(claimed.len());
-    // As in XCLAIM, the new consumer's event follows the (deferred)
-    // header of the claimed entries.
-    let (s, reply) = if created {
-        ctx.notify(class::STREAM, "xgroup-createconsumer", &args[1]);
-        let (db, reply) = ctx.db_and_reply();
-        let Some(s) = write_stream(db, &args[1], now)? else {
-            return Ok(());
-        };
-        (s, reply)
-    } else {
-        (s, reply)
-    };
-    for id in claimed {
-        if justid {
-            reply_id(reply, id);
-        } else if !reply_one(reply, s, id) {
-            reply.null();
-        }
-    }
-    reply.array(deleted.len());
+    reply_claimed(ctx, &args[1], &claimed, justid, created)?;
+    ctx.reply.array(deleted.len());
     for id in deleted {
-        reply_id(reply, id);
+        reply_id(ctx.reply, id);
     }
     ctx.dirty(dirty);
     Ok(())
