@@ -62,15 +62,16 @@ const NEEDS_KEY: CmdError = CmdError::text(
 
 /// XGROUP CREATE key group id|$ [MKSTREAM] [ENTRIESREAD n]
 pub(super) fn xgroup_create(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
-    if args.len() > 8 {
-        return Err(SUBCOMMAND_SYNTAX(&super::super::text(&args[1])));
-    }
     let (mkstream, entries_read) = parse_group_opts(args, true)?;
     let now = ctx.now_ms;
     let key = &args[2];
     let exists = write_stream(ctx.db(), key, now)?.is_some();
     if !exists && !mkstream {
         return Err(NEEDS_KEY);
+    }
+    // Redis checks the argument count last, after the options and the key.
+    if args.len() > 8 {
+        return Err(SUBCOMMAND_SYNTAX(&super::super::text(&args[1])));
     }
     let id = if &args[4][..] == b"$" {
         write_stream(ctx.db(), key, now)?.map_or(StreamId::MIN, |s| s.last_id)
@@ -117,11 +118,11 @@ fn group_of<'c>(ctx: &'c mut Ctx, args: &[Bytes]) -> Result<&'c mut Stream, CmdE
 
 /// XGROUP SETID key group id|$ [ENTRIESREAD n]
 pub(super) fn xgroup_setid(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let (_, entries_read) = parse_group_opts(args, false)?;
+    let s = group_of(ctx, args)?;
     if args.len() != 5 && args.len() != 7 {
         return Err(SUBCOMMAND_SYNTAX(&super::super::text(&args[1])));
     }
-    let (_, entries_read) = parse_group_opts(args, false)?;
-    let s = group_of(ctx, args)?;
     let id = if &args[4][..] == b"$" {
         s.last_id
     } else {

@@ -419,3 +419,39 @@ fn the_highest_id_spelled_out_reads_new_entries() {
         b"*1\r\n*2\r\n$1\r\ns\r\n*0\r\n",
     );
 }
+
+// Redis parses CREATE and SETID options, then looks the key and group up,
+// and checks the argument count last.
+#[test]
+fn xgroup_checks_options_then_key_then_argument_count() {
+    let mut s = Session::new();
+    let syntax_create =
+        b"-ERR unknown subcommand or wrong number of arguments for 'CREATE'. Try XGROUP HELP.\r\n";
+    let needs_key = b"-ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.\r\n";
+    s.check(
+        "xgroup CREATE gx g 0 MKSTREAM ENTRIESREAD -100 -28",
+        b"-ERR value for ENTRIESREAD must be positive or -1\r\n",
+    );
+    s.check(
+        "xgroup CREATE gx g 0 ENTRIESREAD 5 ENTRIESREAD 6",
+        needs_key,
+    );
+    s.check(
+        "xgroup CREATE gx g 0 MKSTREAM ENTRIESREAD 5 MKSTREAM",
+        syntax_create,
+    );
+    s.check("xgroup SETID gx g 0 ENTRIESREAD 5 ENTRIESREAD 6", needs_key);
+    s.check(
+        "xgroup SETID gx g 0 ENTRIESREAD -5 x",
+        b"-ERR value for ENTRIESREAD must be positive or -1\r\n",
+    );
+    s.check("xgroup CREATE gx g 0 MKSTREAM", b"+OK\r\n");
+    s.check(
+        "xgroup SETID gx nog 0 ENTRIESREAD 5 ENTRIESREAD 6",
+        b"-NOGROUP No such consumer group 'nog' for key name 'gx'\r\n",
+    );
+    s.check(
+        "xgroup SETID gx g 0 ENTRIESREAD 5 ENTRIESREAD 6",
+        b"-ERR unknown subcommand or wrong number of arguments for 'SETID'. Try XGROUP HELP.\r\n",
+    );
+}
