@@ -565,7 +565,6 @@ pub fn text(arg: &[u8]) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
-    /// An engine with default settings and one client (from 127.0.0.1:1000).
     /// A scratch directory for the snapshots engine tests write, so none
     /// lands in the working directory.
     pub(crate) fn test_data_dir() -> std::path::PathBuf {
@@ -574,6 +573,7 @@ mod tests {
         d
     }
 
+    /// An engine with default settings and one client (from 127.0.0.1:1000).
     pub(crate) fn setup() -> (Engine, ClientState) {
         let mut e = Engine::new(Config::defaults());
         e.data_dir = test_data_dir();
