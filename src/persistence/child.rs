@@ -14,6 +14,10 @@ use std::io;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChildKind {
     Rdb,
+    /// An AOF rewrite, writing its base as an RDB or as commands.
+    Aof {
+        rdb_preamble: bool,
+    },
 }
 
 /// A running child.

@@ -13,6 +13,7 @@ pub struct CronState {
     loops: u64,
     last_sample_ms: i64,
     last_log_ms: i64,
+    last_second: i64,
 }
 
 /// One cron tick; returns the time until the next.
@@ -29,7 +30,9 @@ pub fn run(server: &mut Server) -> Duration {
     server.engine.memory_peak = server.engine.memory_peak.max(used);
     clients_cron(server, now);
     databases_cron(server, now, period);
-    server.engine.persistence_cron(now);
+    let second = now / 1000 != server.cron.last_second;
+    server.cron.last_second = now / 1000;
+    server.engine.persistence_cron(now, second);
 
     if now - server.cron.last_log_ms >= 5000 {
         server.cron.last_log_ms = now;

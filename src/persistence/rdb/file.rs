@@ -181,6 +181,9 @@ pub struct LoadReport {
     pub aux: Vec<(Vec<u8>, Vec<u8>)>,
     /// The trailer was zero (saved with rdbchecksum no).
     pub checksum_absent: bool,
+    /// Bytes the file took, trailer included: an old AOF with an RDB
+    /// preamble goes on with commands after them.
+    pub bytes_read: usize,
 }
 
 /// The format version in a `REDIS0010` header, read as C's atoi reads it.
@@ -316,5 +319,6 @@ pub fn load(
             });
         }
     }
+    report.bytes_read = r.offset();
     Ok(report)
 }
