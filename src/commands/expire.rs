@@ -207,17 +207,41 @@ fn set_expire(ctx: &mut Ctx, args: &[Bytes], unit_ms: i64, relative: bool, cmd: 
         ctx.reply.int(0);
         return Ok(());
     }
-    let event = if when <= now {
-        db.remove(key);
+    // While an AOF loads, a time in the past is set like any other (the
+    // keys must end as they were): Redis's checkAlreadyExpired.
+    let event = if when <= now && !ctx.engine.loading {
+        ctx.db().remove(key);
         "del"
     } else {
-        db.set_expire(key, when);
+        ctx.db().set_expire(key, when);
         "expire"
     };
     ctx.dirty(1);
     ctx.key_changed(crate::commands::keyevents::class::GENERIC, event, key);
     ctx.reply.int(1);
+    // Logged as the deletion it was, or with the absolute time in ms.
+    if ctx.propagating() {
+        if event == "del" {
+            let name = del_or_unlink(ctx, "lazyfree-lazy-expire");
+            ctx.propagate_as(vec![name, key.clone()]);
+        } else if cmd != "pexpireat" {
+            let mut logged = args.to_vec();
+            logged[0] = Bytes::from_static(b"PEXPIREAT");
+            logged[2] = Bytes::from(when.to_string());
+            ctx.propagate_as(logged);
+        }
+    }
     Ok(())
+}
+
+/// DEL, or UNLINK when the lazyfree directive for this kind of deletion
+/// is on: how Redis logs a deletion a command made.
+pub fn del_or_unlink(ctx: &Ctx, directive: &str) -> Bytes {
+    if ctx.engine.config.passive_value(directive) == Some("yes") {
+        Bytes::from_static(b"UNLINK")
+    } else {
+        Bytes::from_static(b"DEL")
+    }
 }
 
 /// What the TTL family reports.

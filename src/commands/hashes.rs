@@ -503,5 +503,14 @@ fn hincrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     ctx.dirty(1);
     ctx.key_changed(class::HASH, "hincrbyfloat", &args[1]);
     ctx.reply.bulk(&sum);
+    // Logged as the value stored, which a replay cannot recompute exactly.
+    if ctx.propagating() {
+        ctx.propagate_as(vec![
+            Bytes::from_static(b"HSET"),
+            args[1].clone(),
+            field.clone(),
+            Bytes::from(sum),
+        ]);
+    }
     Ok(())
 }

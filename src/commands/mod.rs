@@ -17,7 +17,7 @@ mod command_docs;
 mod connection;
 mod debug;
 mod dump;
-mod expire;
+pub mod expire;
 mod hashes;
 mod info;
 mod key_specs;
@@ -224,6 +224,8 @@ pub struct Engine {
     prop: propagate::Propagation,
     /// An AOF is being loaded: nothing expires, nothing is propagated.
     pub loading: bool,
+    /// The cron deletes expired keys (DEBUG SET-ACTIVE-EXPIRE turns it off).
+    pub active_expire: bool,
     /// Which keyspace-caused events the databases record (see keyevents).
     key_event_mask: u8,
     /// Keyspace messages waiting for a subscriber out of reach.
@@ -296,6 +298,7 @@ impl Engine {
             aof: crate::persistence::aof::Aof::default(),
             prop: propagate::Propagation::default(),
             loading: false,
+            active_expire: true,
             key_event_mask: 0,
             undelivered: Vec::new(),
         };

@@ -108,13 +108,19 @@ fn databases_cron(server: &mut Server, now: i64, period: Duration) {
     let engine = &mut server.engine;
     // Redis gives the slow expire cycle 25% of the tick.
     let budget = period / 4;
-    let expired = crate::db::expire::active_expire_cycle(
-        &mut engine.keyspace,
-        now,
-        budget,
-        &mut engine.expire_next_db,
-    );
+    let expired = if engine.active_expire {
+        crate::db::expire::active_expire_cycle(
+            &mut engine.keyspace,
+            now,
+            budget,
+            &mut engine.expire_next_db,
+        )
+    } else {
+        0
+    };
     engine.stats.expired_keys_active += expired;
+    // Each key the cycle deleted is logged as a DEL of its own.
+    engine.propagate_expired();
     if expired > 0 {
         let (engine, mut view) = server.split(crate::commands::ConnInfo::default(), usize::MAX);
         engine.drain_key_events(None, &mut view, now);

@@ -31,8 +31,12 @@ pub(super) fn spop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         reply.null();
         return Ok(());
     };
+    let mut logged = None;
     if let Some(popped) = set.pop_random(rng) {
         reply_member(reply, popped.as_member());
+        logged = Some(Bytes::copy_from_slice(
+            popped.as_member().as_bytes(&mut [0u8; 20]),
+        ));
     }
     let emptied = set.is_empty();
     if emptied {
@@ -40,6 +44,10 @@ pub(super) fn spop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     }
     ctx.dirty(1);
     popped_events(ctx, key, emptied);
+    // A random choice is logged as the member it chose.
+    if let Some(member) = logged.filter(|_| ctx.propagating()) {
+        ctx.propagate_as(vec![Bytes::from_static(b"SREM"), key.clone(), member]);
+    }
     Ok(())
 }
 
@@ -56,6 +64,7 @@ fn pop_count(arg: &[u8]) -> Result<u64, CmdError> {
 fn spop_count(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let key = &args[1];
     let count = pop_count(&args[2])?;
+    let propagating = ctx.propagating();
     let max = max_intset(ctx);
     let now = ctx.now_ms;
     let (db, reply, rng) = db_reply_rng(ctx);
@@ -77,15 +86,27 @@ fn spop_count(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         db.remove(key);
         ctx.dirty(size);
         popped_events(ctx, key, true);
+        if ctx.propagating() {
+            ctx.propagate_as(vec![Bytes::from_static(b"DEL"), key.clone()]);
+        }
         return Ok(());
     }
     reply.set(count as usize);
     let keep = size - count;
+    // The members taken, for the log: one SREM each, as Redis 7.0 logs a
+    // random choice.
+    let mut taken: Option<Vec<Bytes>> = propagating.then(Vec::new);
+    let mut note = |m: crate::db::set::Member| {
+        if let Some(t) = &mut taken {
+            t.push(Bytes::copy_from_slice(m.as_bytes(&mut [0u8; 20])));
+        }
+    };
     if keep.saturating_mul(SPOP_MOVE_STRATEGY_MUL) > count {
         // Few to pop: pop them one by one.
         for _ in 0..count {
             if let Some(popped) = set.pop_random(rng) {
                 reply_member(reply, popped.as_member());
+                note(popped.as_member());
             }
         }
     } else {
@@ -102,11 +123,18 @@ fn spop_count(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         }
         for m in set.iter() {
             reply_member(reply, m);
+            note(m);
         }
         *set = kept.unwrap_or_default();
     }
     ctx.dirty(count);
     popped_events(ctx, key, false);
+    if let Some(taken) = taken {
+        for member in taken {
+            ctx.also_propagate(&[&b"SREM"[..], key, &member]);
+        }
+        ctx.prevent_propagation();
+    }
     Ok(())
 }
 

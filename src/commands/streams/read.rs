@@ -211,14 +211,29 @@ fn read(ctx: &mut Ctx, args: &[Bytes], xreadgroup: bool) -> CmdResult {
                 }
             }
             Some((group, consumer)) => {
-                if serve_group(ctx, key, group, consumer, plan, wants[i], count, r.noack)? {
+                let mut log = ctx.propagating().then(Vec::new);
+                let how = Serve {
+                    start: plan,
+                    want: wants[i],
+                    count,
+                    noack: r.noack,
+                };
+                if serve_group(ctx, key, group, consumer, how, &mut log)? {
                     ctx.notify(class::STREAM, "xgroup-createconsumer", key);
                 }
                 ctx.dirty(1);
+                for op in log.unwrap_or_default() {
+                    ctx.also_propagate(&op);
+                }
             }
         }
     }
     let _ = header_at;
+    // What a group read changed was logged entry by entry (XCLAIM) or as
+    // the group's new position; the command itself never is.
+    if r.group.is_some() {
+        ctx.prevent_propagation();
+    }
     if served > 0 {
         return Ok(());
     }
@@ -309,29 +324,49 @@ fn plan_serve(
     Ok(Some(after.incr().unwrap_or(StreamId::MAX)))
 }
 
-/// Serves a group reader: its own pending entries from `start` (history),
-/// or new entries, which join the PEL unless NOACK.
-#[allow(clippy::too_many_arguments)]
-fn serve_group(
-    ctx: &mut Ctx,
-    key: &[u8],
-    group: &[u8],
-    consumer: &[u8],
+/// What a group reader asked for: from which ID, history or new entries,
+/// how many, and whether they skip the PEL.
+struct Serve {
     start: StreamId,
     want: Want,
     count: usize,
     noack: bool,
+}
+
+/// Serves a group reader: its own pending entries from `start` (history),
+/// or new entries, which join the PEL unless NOACK. With `log`, collects
+/// what Redis 7.0 propagates for it: each new pending entry as an XCLAIM,
+/// or with NOACK the consumer's creation and the group's new position.
+fn serve_group(
+    ctx: &mut Ctx,
+    key: &Bytes,
+    group: &Bytes,
+    consumer: &Bytes,
+    how: Serve,
+    log: &mut Option<Vec<Vec<Bytes>>>,
 ) -> Result<bool, CmdError> {
+    let Serve {
+        start,
+        want,
+        count,
+        noack,
+    } = how;
     let now = ctx.now_ms;
     let (db, reply) = ctx.db_and_reply();
     let Some(s) = write_stream(db, key, now)? else {
         return Ok(false);
     };
-    let Some(g) = s.groups.get_mut(group) else {
+    let Some(g) = s.groups.get_mut(&group[..]) else {
         return Ok(false);
     };
     let (c, created) = g.consumer(consumer, now);
     c.seen_time = now;
+    if created
+        && noack
+        && let Some(log) = log
+    {
+        log.push(super::log::create_consumer(key, group, consumer));
+    }
     if want != Want::New {
         let ids: Vec<StreamId> = c
             .pel
@@ -342,7 +377,7 @@ fn serve_group(
         reply.array(ids.len());
         for id in ids {
             if reply_one_from(reply, s, id) {
-                if let Some(g) = s.groups.get_mut(group)
+                if let Some(g) = s.groups.get_mut(&group[..])
                     && let Some(p) = g.pel.get_mut(&id)
                 {
                     p.delivery_time = now;
@@ -357,14 +392,27 @@ fn serve_group(
         return Ok(created);
     }
     let ids = reply_range(reply, s, start, StreamId::MAX, count, false);
+    let advanced = !ids.is_empty();
     for id in ids {
         s.advance_group(group, id);
-        if !noack && let Some(g) = s.groups.get_mut(group) {
+        if !noack && let Some(g) = s.groups.get_mut(&group[..]) {
             g.deliver(id, consumer, now, false);
             if let Some(p) = g.pel.get_mut(&id) {
                 p.delivery_count = 1;
             }
+            if let Some(log) = log
+                && let Some(op) = super::log::xclaim_of(key, group, super::log::id_bytes(id), id, g)
+            {
+                log.push(op);
+            }
         }
+    }
+    if noack
+        && advanced
+        && let Some(log) = log
+        && let Some(g) = s.groups.get(&group[..])
+    {
+        log.push(super::log::setid(key, group, g));
     }
     Ok(created)
 }

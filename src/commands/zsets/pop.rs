@@ -76,6 +76,16 @@ pub fn generic_pop(
     ctx.dirty(popped);
     if let Some(key) = from.filter(|_| popped > 0) {
         super::removed_events(ctx, key, if max { "zpopmax" } else { "zpopmin" });
+        // The multi-key and blocking forms are logged as the plain pop
+        // they did (with the count taken, when they have one).
+        if emit_key && ctx.propagating() {
+            let name: &'static [u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
+            let mut logged = vec![Bytes::from_static(name), key.clone()];
+            if count.is_some() {
+                logged.push(Bytes::from(popped.to_string()));
+            }
+            ctx.propagate_as(logged);
+        }
     }
     Ok(found)
 }
