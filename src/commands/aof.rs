@@ -501,7 +501,12 @@ fn write_base(
         })
     } else {
         write_atomically(dir, done, temp, &mut |w| {
-            rewrite::write_commands(w, &engine.keyspace, timestamp)
+            rewrite::write_commands(
+                w,
+                &engine.keyspace,
+                timestamp,
+                engine.config.rdb_key_save_delay,
+            )
         })
     };
     result.map_err(|e| os_error_text(&e))?;

@@ -11,7 +11,7 @@ pub mod table;
 use crate::util::glob;
 use crate::util::split::split_args;
 use std::collections::HashMap;
-use table::{DIRECTIVES, IMMUTABLE, MULTI_ARG, PROTECTED};
+use table::{DIRECTIVES, HIDDEN, IMMUTABLE, MULTI_ARG, PROTECTED};
 
 /// The type of a directive's value, which decides how it is parsed.
 pub enum Kind {
@@ -93,6 +93,8 @@ pub struct Config {
     pub rdbcompression: bool,
     pub rdbchecksum: bool,
     pub stop_writes_on_bgsave_error: bool,
+    /// rdb-key-save-delay: a pause per key in background saves (tests).
+    pub rdb_key_save_delay: i64,
     /// The append-only file: on or off, its fsync policy, where it lives
     /// (`appenddirname` in `dir`, files named after `appendfilename`),
     /// automatic rewrites, and how a damaged tail is loaded.
@@ -473,7 +475,7 @@ impl Config {
                 }
                 continue;
             }
-            for d in DIRECTIVES {
+            for d in DIRECTIVES.iter().filter(|d| d.flags & HIDDEN == 0) {
                 for name in std::iter::once(d.name).chain(d.alias) {
                     if glob::matches_nocase(pattern.as_bytes(), name.as_bytes())
                         && !seen.iter().any(|(n, _)| n == name)

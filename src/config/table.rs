@@ -19,6 +19,8 @@ pub const IMMUTABLE: u8 = 1;
 pub const PROTECTED: u8 = 2;
 /// Takes several arguments on one line (save, bind, ...).
 pub const MULTI_ARG: u8 = 4;
+/// For tests: CONFIG GET finds it by its exact name only, not by pattern.
+pub const HIDDEN: u8 = 8;
 
 const YES_NO: Kind = Kind::Bool;
 
@@ -238,6 +240,17 @@ pub static DIRECTIVES: &[Directive] = &[
         IMMUTABLE
     ),
     d!("rdb-del-sync-files", YES_NO, "no", PASSIVE),
+    // Microseconds a background save or rewrite waits after each key,
+    // to make it slow on purpose in tests.
+    flags!(
+        d!(
+            "rdb-key-save-delay",
+            int(i32::MIN as i64, I32),
+            "0",
+            Slot::Int(|c| &mut c.rdb_key_save_delay)
+        ),
+        HIDDEN
+    ),
     d!("rdb-save-incremental-fsync", YES_NO, "yes", PASSIVE),
     d!(
         "stop-writes-on-bgsave-error",

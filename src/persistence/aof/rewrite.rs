@@ -45,6 +45,7 @@ pub fn write_commands<W: Write + ?Sized>(
     out: &mut W,
     keyspace: &Keyspace,
     timestamp: Option<i64>,
+    key_delay_us: i64,
 ) -> io::Result<()> {
     if let Some(ts) = timestamp {
         write!(out, "#TS:{ts}\r\n")?;
@@ -101,6 +102,7 @@ pub fn write_commands<W: Write + ?Sized>(
                 out.write_all(&buf)?;
                 buf.clear();
             }
+            crate::persistence::rdb::key_delay(key_delay_us);
         }
     }
     out.write_all(&buf)

@@ -28,6 +28,8 @@ pub struct SaveOptions {
     pub hint: AccessHint,
     /// The time idle times and LFU decay are computed at.
     pub now_ms: i64,
+    /// rdb-key-save-delay: microseconds to wait after each key.
+    pub key_delay_us: i64,
 }
 
 /// Redis saves each key's idle time under an LRU eviction policy and
@@ -55,7 +57,21 @@ impl SaveOptions {
             aof_base: false,
             hint,
             now_ms,
+            key_delay_us: c.rdb_key_save_delay,
         }
+    }
+}
+
+/// Redis's debugDelay: a positive delay sleeps that many microseconds, a
+/// negative one sleeps one microsecond once in `-delay` calls on average.
+pub fn key_delay(us: i64) {
+    let us = if us < 0 {
+        i64::from(fastrand::i64(..).rem_euclid(-us) == 0)
+    } else {
+        us
+    };
+    if us > 0 {
+        std::thread::sleep(std::time::Duration::from_micros(us as u64));
     }
 }
 
@@ -133,6 +149,7 @@ pub fn save<W: Write>(out: W, keyspace: &Keyspace, opts: &SaveOptions) -> io::Re
             enc.byte(type_of(&obj.value))?;
             enc.string(key.as_bytes())?;
             enc.value(&obj.value)?;
+            key_delay(opts.key_delay_us);
         }
     }
     enc.byte(op::EOF)?;
