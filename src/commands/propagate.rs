@@ -245,3 +245,6 @@ impl Engine {
         self.prop.wrapped = false;
     }
 }
+
+#[cfg(test)]
+mod tests;
