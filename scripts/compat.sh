@@ -8,7 +8,10 @@
 #   2. redis-cli end to end (stdin session, --pipe, --scan, -r, --csv, --bigkeys);
 #   3. redis-benchmark smoke, with and without pipelining;
 #   4. the redis-py examples (sync, asyncio, a stream consumer group that
-#      survives a killed worker, FastAPI under uvicorn).
+#      survives a killed worker, FastAPI under uvicorn);
+#   5. the append-only file: files written by Redis load in ferredis and the
+#      other way round (scripts/aof/interop.py), and acknowledged writes
+#      survive SIGKILL (scripts/aof/crash.py).
 # Exits non-zero on any failure. Environment knobs: COMPAT_SEEDS (default
 # 1,2,3, plus one random seed that is printed), COMPAT_COUNT (commands per
 # family and seed, default 7000), COMPAT_COUNT_RESP3 (the same for the
@@ -89,6 +92,12 @@ export REDIS_URL="redis://127.0.0.1:$ferredis_port/0"
 "$venv/bin/python" examples/gather.py
 "$venv/bin/python" examples/stream_workers.py
 "$venv/bin/python" scripts/compat/fastapi_check.py
+
+step "AOF: files written by Redis 7.0 and by ferredis load alike in both"
+FERREDIS_BIN="$root/target/release/ferredis" python3 scripts/aof/interop.py
+
+step "AOF: acknowledged writes survive SIGKILL (always), losses under everysec"
+FERREDIS_BIN="$root/target/release/ferredis" python3 scripts/aof/crash.py
 
 step "Checking ferredis is still up and stopping both servers"
 redis-cli -h 127.0.0.1 -p "$ferredis_port" PING | grep -q PONG
