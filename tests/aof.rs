@@ -351,3 +351,53 @@ fn a_damaged_aof_stops_start_up_naming_file_and_offset() {
     let text = format!("{out}{err}");
     assert!(text.contains("Unknown AOF file type"), "{text}");
 }
+
+/// RESP for one command.
+fn resp_cmd(args: &[&str]) -> String {
+    let mut out = format!("*{}\r\n", args.len());
+    for a in args {
+        out.push_str(&format!("${}\r\n{a}\r\n", a.len()));
+    }
+    out
+}
+
+#[test]
+fn loading_replays_commands_against_keys_as_they_were_expired_or_not() {
+    // Written long ago: each key's expire time has passed since, but the
+    // commands after it ran while it was alive. Redis 7.0.15 loads this
+    // to k and k2 without TTL, j and a gone.
+    let dir = TempDir::new();
+    let aof = dir.path().join("appendonlydir");
+    std::fs::create_dir(&aof).unwrap();
+    std::fs::write(
+        aof.join("appendonly.aof.manifest"),
+        "file appendonly.aof.1.incr.aof seq 1 type i\n",
+    )
+    .unwrap();
+    let commands = [
+        resp_cmd(&["SELECT", "0"]),
+        resp_cmd(&["SET", "k", "v", "PXAT", "1"]),
+        resp_cmd(&["PERSIST", "k"]),
+        resp_cmd(&["SET", "j", "v", "PXAT", "1"]),
+        resp_cmd(&["SET", "k2", "v"]),
+        resp_cmd(&["PEXPIREAT", "k2", "1"]),
+        resp_cmd(&["PERSIST", "k2"]),
+        resp_cmd(&["SET", "a", "1", "PXAT", "1"]),
+        resp_cmd(&["APPEND", "a", "x"]),
+    ]
+    .concat();
+    std::fs::write(aof.join("appendonly.aof.1.incr.aof"), commands).unwrap();
+    let server = start_in(&dir, &[]);
+    let mut con = server.client();
+    for (key, value, ttl) in [
+        ("k", Some("v"), -1),
+        ("j", None, -2),
+        ("k2", Some("v"), -1),
+        ("a", None, -2),
+    ] {
+        let got: Option<String> = con.get(key).unwrap();
+        assert_eq!(got.as_deref(), value, "{key}");
+        let t: i64 = con.pttl(key).unwrap();
+        assert_eq!(t, ttl, "{key}");
+    }
+}

@@ -240,7 +240,7 @@ impl Engine {
         match exit {
             Exit::Code(0) => {
                 log::info!("Background AOF rewrite terminated with success");
-                if self.install_rewrite(c.pid, rdb_preamble, now_ms) {
+                if self.install_rewrite(c.pid, rdb_preamble) {
                     self.aof.rewrite.last_ok = true;
                     self.aof.rewrite.consecutive_failures = 0;
                     log::info!("Background AOF rewrite finished successfully");
@@ -283,7 +283,7 @@ impl Engine {
     /// Moves the child's base file into place and records it, with the
     /// incremental files it covers, in a new manifest. False on failure
     /// (the old manifest stays in force).
-    fn install_rewrite(&mut self, pid: libc::pid_t, rdb_preamble: bool, now_ms: i64) -> bool {
+    fn install_rewrite(&mut self, pid: libc::pid_t, rdb_preamble: bool) -> bool {
         let (_, temp) = temp_rewrite_names(pid);
         let dir = self.aof_dir();
         let filename = self.config.appendfilename.clone();
@@ -330,7 +330,6 @@ impl Engine {
             self.aof.current_size = base_len + self.aof.last_incr_size;
             self.aof.base_size = self.aof.current_size;
         }
-        let _ = now_ms;
         self.delete_history_files();
         true
     }
