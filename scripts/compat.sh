@@ -9,9 +9,10 @@
 #   3. redis-benchmark smoke, with and without pipelining;
 #   4. the redis-py examples (sync, asyncio, a stream consumer group that
 #      survives a killed worker, FastAPI under uvicorn);
-#   5. the append-only file: files written by Redis load in ferredis and the
-#      other way round (scripts/aof/interop.py), and acknowledged writes
-#      survive SIGKILL (scripts/aof/crash.py).
+#   5. the append-only file: difftest's commands logged as Redis logs them
+#      (scripts/aof/propagation.py), files written by Redis load in ferredis
+#      and the other way round (scripts/aof/interop.py), and acknowledged
+#      writes survive SIGKILL (scripts/aof/crash.py).
 # Exits non-zero on any failure. Environment knobs: COMPAT_SEEDS (default
 # 1,2,3, plus one random seed that is printed), COMPAT_COUNT (commands per
 # family and seed, default 7000), COMPAT_COUNT_RESP3 (the same for the
@@ -92,6 +93,9 @@ export REDIS_URL="redis://127.0.0.1:$ferredis_port/0"
 "$venv/bin/python" examples/gather.py
 "$venv/bin/python" examples/stream_workers.py
 "$venv/bin/python" scripts/compat/fastapi_check.py
+
+step "AOF: what each command appends, compared with Redis's file"
+FERREDIS_BIN="$root/target/release/ferredis" python3 scripts/aof/propagation.py "$root/target/release/difftest"
 
 step "AOF: files written by Redis 7.0 and by ferredis load alike in both"
 FERREDIS_BIN="$root/target/release/ferredis" python3 scripts/aof/interop.py
