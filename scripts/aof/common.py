@@ -82,7 +82,29 @@ class Conn:
         return [self.read() for _ in cmds]
 
 
+_next_in_range = [None]
+
+
 def free_port():
+    """A port nobody listens on: from AOF_PORTS (`first-last`) when set,
+    in turn, else one the kernel picks."""
+    spec = os.environ.get("AOF_PORTS")
+    if spec:
+        first, last = (int(x) for x in spec.split("-"))
+        if _next_in_range[0] is None:
+            _next_in_range[0] = first
+        for _ in range(last - first + 1):
+            port = _next_in_range[0]
+            _next_in_range[0] = first + (port + 1 - first) % (last - first + 1)
+            probe = socket.socket()
+            try:
+                probe.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+            finally:
+                probe.close()
+        raise RuntimeError("no free port in AOF_PORTS=" + spec)
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]

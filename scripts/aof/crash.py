@@ -15,8 +15,9 @@ same directory, again and again:
                   (Redis promises at most about one second's worth).
 
 Usage: scripts/aof/crash.py [--rounds N] [--clients N] [--only MODE]
-(FERREDIS_BIN overrides target/release/ferredis). Exits non-zero if an
-acknowledged write is missing under appendfsync always.
+(AOF_PORTS=first-last keeps the servers on those ports; FERREDIS_BIN
+overrides target/release/ferredis). Exits non-zero if an acknowledged
+write is missing under appendfsync always.
 """
 
 import argparse

@@ -15,8 +15,9 @@ propagation does not carry), and the two readers' data sets must be
 equal to each other exactly.
 A pre-7 single appendonly.aof is also loaded by both (the upgrade path).
 
-Usage: scripts/aof/interop.py [--keys N]   (FERREDIS_BIN overrides the
-binary, target/release/ferredis by default)
+Usage: scripts/aof/interop.py [--keys N]   (AOF_PORTS=first-last keeps
+the servers on those ports; FERREDIS_BIN overrides the binary,
+target/release/ferredis by default)
 """
 
 import argparse

@@ -11,7 +11,8 @@ expirations a command caused, blocked clients served later. The sets
 family is left out: SPOP logs the members it chose at random.
 
 Usage: scripts/aof/propagation.py DIFFTEST [--seeds 1,2] [--count N]
-(FERREDIS_BIN overrides target/release/ferredis).
+(AOF_PORTS=first-last keeps the servers on those ports; FERREDIS_BIN
+overrides target/release/ferredis).
 """
 
 import argparse
