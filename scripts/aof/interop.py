@@ -13,7 +13,8 @@ writer's key by key (type, value, absolute expire time, stream groups;
 the groups' entries-read counter excepted, which Redis 7.0's own XCLAIM
 propagation does not carry), and the two readers' data sets must be
 equal to each other exactly.
-A pre-7 single appendonly.aof is also loaded by both (the upgrade path).
+A pre-7 single appendonly.aof (commands alone, and after an RDB preamble)
+is also loaded by both (the upgrade path).
 
 Usage: scripts/aof/interop.py [--keys N]   (AOF_PORTS=first-last keeps
 the servers on those ports; FERREDIS_BIN overrides the binary,
@@ -144,28 +145,40 @@ def run(args):
                 checks += 1
                 print("ok  redis and ferredis load %s's files (preamble %s) identically" % (writer, preamble))
         # A pre-7 single appendonly.aof in `dir` is moved into the AOF
-        # directory and loaded.
-        old = b"".join(
+        # directory and loaded: commands only, and an RDB preamble (made by
+        # Redis's SAVE) followed by commands.
+        tail = b"".join(
             b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$1\r\nv\r\n" % (len(k), k)
             for k in (b"old:%d" % i for i in range(100)))
-        old += b"*3\r\n$9\r\nPEXPIREAT\r\n$5\r\nold:1\r\n$13\r\n%d\r\n" % (int(time.time() * 1000) + HOUR_MS)
-        results = {}
-        for reader in ("redis", "ferredis"):
-            rdir = os.path.join(work, "old-" + reader)
-            os.makedirs(rdir)
-            open(os.path.join(rdir, "appendonly.aof"), "wb").write(old)
-            r = Server(reader, rdir, "--appendonly", "yes")
-            results[reader] = dump_dataset(r.conn())
-            r.shutdown()
-            manifest = open(os.path.join(rdir, "appendonlydir", "appendonly.aof.manifest")).read()
-            results[reader + "-manifest"] = manifest
-        lines = diff_datasets(results["redis"], results["ferredis"], ("redis", "ferredis"))
-        if lines or results["redis-manifest"] != results["ferredis-manifest"]:
-            fail("old-style AOF loads differently:\n  %s\n%r\n%r" % (
-                "\n  ".join(lines), results["redis-manifest"], results["ferredis-manifest"]))
-        checks += 1
-        print("ok  pre-7 appendonly.aof upgraded alike (%d keys, manifest %r)" % (
-            len(results["redis"]), results["redis-manifest"]))
+        tail += b"*3\r\n$9\r\nPEXPIREAT\r\n$5\r\nold:1\r\n$13\r\n%d\r\n" % (int(time.time() * 1000) + HOUR_MS)
+        tail += b"*2\r\n$4\r\nINCR\r\n$3\r\nrdb\r\n"
+        sdir = os.path.join(work, "preamble")
+        s = Server("redis", sdir)
+        c = s.conn()
+        c.call("SET", "rdb", "41")
+        writes(c, random.Random(3), 20, "p")
+        c.call("SAVE")
+        c.close()
+        s.shutdown()
+        preamble = open(os.path.join(sdir, "dump.rdb"), "rb").read()
+        for label, old in (("commands", tail), ("RDB preamble", preamble + tail)):
+            results = {}
+            for reader in ("redis", "ferredis"):
+                rdir = os.path.join(work, "old-%s-%s" % (reader, len(old)))
+                os.makedirs(rdir)
+                open(os.path.join(rdir, "appendonly.aof"), "wb").write(old)
+                r = Server(reader, rdir, "--appendonly", "yes")
+                results[reader] = dump_dataset(r.conn())
+                r.shutdown()
+                manifest = open(os.path.join(rdir, "appendonlydir", "appendonly.aof.manifest")).read()
+                results[reader + "-manifest"] = manifest
+            lines = diff_datasets(results["redis"], results["ferredis"], ("redis", "ferredis"))
+            if lines or results["redis-manifest"] != results["ferredis-manifest"]:
+                fail("old-style AOF (%s) loads differently:\n  %s\n%r\n%r" % (
+                    label, "\n  ".join(lines), results["redis-manifest"], results["ferredis-manifest"]))
+            checks += 1
+            print("ok  pre-7 appendonly.aof (%s) upgraded alike: %d keys, manifest %r" % (
+                label, len(results["redis"]), results["redis-manifest"]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("interop: %d checks passed" % checks)
