@@ -160,11 +160,8 @@ impl Engine {
             if !self.keyspace.dbs[db].has_expired() {
                 continue;
             }
-            let name: &[u8] = if self.config.passive_value("lazyfree-lazy-expire") == Some("yes") {
-                b"UNLINK"
-            } else {
-                b"DEL"
-            };
+            let lazy = self.config.passive_value("lazyfree-lazy-expire") == Some("yes");
+            let name: &[u8] = if lazy { b"UNLINK" } else { b"DEL" };
             for key in self.keyspace.dbs[db].take_expired() {
                 self.feed_op(db, &[name, &key[..]]);
             }
@@ -211,33 +208,32 @@ impl Engine {
     /// What goes before a command: a `#TS:` annotation when the second
     /// changed (aof-timestamp-enabled) and a SELECT when the database did.
     fn feed_prefix(&mut self, db: usize) {
-        if self.config.aof_timestamp_enabled {
-            let now_s = crate::util::now_ms() / 1000;
-            if now_s > self.aof.last_timestamp_s {
-                self.aof.last_timestamp_s = now_s;
-                self.aof
-                    .buf
-                    .extend_from_slice(format!("#TS:{now_s}\r\n").as_bytes());
-            }
-        }
+        self.feed_timestamp();
         if self.aof.selected_db != Some(db) {
             encode_select(&mut self.aof.buf, db);
             self.aof.selected_db = Some(db);
         }
     }
 
+    /// `#TS:<unix seconds>` before the first record of each second, with
+    /// aof-timestamp-enabled (Redis's genAofTimestampAnnotationIfNeeded).
+    fn feed_timestamp(&mut self) {
+        if !self.config.aof_timestamp_enabled {
+            return;
+        }
+        let now_s = crate::util::now_ms() / 1000;
+        if now_s > self.aof.last_timestamp_s {
+            self.aof.last_timestamp_s = now_s;
+            self.aof
+                .buf
+                .extend_from_slice(format!("#TS:{now_s}\r\n").as_bytes());
+        }
+    }
+
     /// Closes the unit: EXEC after a MULTI.
     fn end_unit(&mut self) {
         if self.prop.wrapped && self.aof.feeding() {
-            if self.config.aof_timestamp_enabled {
-                let now_s = crate::util::now_ms() / 1000;
-                if now_s > self.aof.last_timestamp_s {
-                    self.aof.last_timestamp_s = now_s;
-                    self.aof
-                        .buf
-                        .extend_from_slice(format!("#TS:{now_s}\r\n").as_bytes());
-                }
-            }
+            self.feed_timestamp();
             encode_command(&mut self.aof.buf, EXEC);
         }
         self.prop.ops = 0;
