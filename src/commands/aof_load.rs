@@ -287,6 +287,7 @@ impl Engine {
         let mut reply = ReplyBuffer::new();
         let (mut valid_up_to, mut valid_before_multi) = (offset, offset);
         let truncated = loop {
+            let at = reader.offset();
             let args = match reader.next_command() {
                 Ok(Some(args)) => args,
                 Ok(None) => {
@@ -315,7 +316,7 @@ impl Engine {
             let found = self.commands.lookup_id(&args).ok();
             let Some(entry) = found.and_then(|id| self.commands.entry(id)) else {
                 log::warn!(
-                    "Unknown command '{}' reading the append only file {name}",
+                    "Unknown command '{}' reading the append only file {name} at offset {at}",
                     String::from_utf8_lossy(super::c_str_prefix(&args[0], usize::MAX))
                 );
                 return AofLoad::Failed;
