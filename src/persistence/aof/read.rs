@@ -8,7 +8,7 @@
 //! command is a format error. The caller decides what each means.
 
 use bytes::Bytes;
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
 /// Redis's AOF_ANNOTATION_LINE_MAX_LEN: the fgets buffer.
 const LINE_MAX: usize = 1024;
@@ -122,19 +122,17 @@ impl<R: BufRead> CommandReader<R> {
                 let Ok(len) = usize::try_from(len) else {
                     return Err(ReadError::Format { offset: at });
                 };
-                // A length beyond what the file could hold is a truncation
-                // unless the bytes are really there; read in steps so a
-                // damaged header cannot make us allocate terabytes.
+                // A length beyond what the file holds is a truncation;
+                // `take` reads what is there without zeroing a buffer of
+                // the claimed size first.
                 let mut arg = Vec::with_capacity(len.min(1 << 20));
-                let mut chunk = [0u8; 8192];
-                let mut left = len;
-                while left > 0 {
-                    let n = left.min(chunk.len());
-                    if !self.read_exact(&mut chunk[..n]).map_err(ReadError::Io)? {
-                        return Err(ReadError::Truncated);
-                    }
-                    arg.extend_from_slice(&chunk[..n]);
-                    left -= n;
+                let n = (&mut self.inner)
+                    .take(len as u64)
+                    .read_to_end(&mut arg)
+                    .map_err(ReadError::Io)?;
+                self.offset += n as u64;
+                if n < len {
+                    return Err(ReadError::Truncated);
                 }
                 let mut crlf = [0u8; 2];
                 if !self.read_exact(&mut crlf).map_err(ReadError::Io)? {
