@@ -39,10 +39,70 @@ impl Cmd {
     }
 }
 
+/// Where commands go: a buffer written out whenever it passes 32 KiB, so
+/// even a huge collection needs little memory in the child.
+struct Emitter<'w> {
+    out: &'w mut dyn Write,
+    buf: Vec<u8>,
+}
+
+impl Emitter<'_> {
+    fn cmd(&mut self, c: &Cmd) -> io::Result<()> {
+        encode_command(&mut self.buf, &c.0);
+        self.flush_if_big()
+    }
+
+    fn flush_if_big(&mut self) -> io::Result<()> {
+        if self.buf.len() >= 32 * 1024 {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+}
+
+/// `name key item...` in commands of at most 64 elements (`per` items to
+/// an element: 2 for ZADD's score and member and HMSET's pairs).
+struct Batch<'k> {
+    name: &'static str,
+    key: &'k [u8],
+    per: usize,
+    cmd: Option<Cmd>,
+}
+
+impl<'k> Batch<'k> {
+    fn new(name: &'static str, key: &'k [u8], per: usize) -> Batch<'k> {
+        Batch {
+            name,
+            key,
+            per,
+            cmd: None,
+        }
+    }
+
+    fn push(&mut self, e: &mut Emitter, item: &[u8]) -> io::Result<()> {
+        let cmd = self
+            .cmd
+            .get_or_insert_with(|| Cmd::new(self.name, self.key));
+        cmd.arg(item);
+        if cmd.0.len() - 2 == ITEMS_PER_CMD * self.per {
+            self.finish(e)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, e: &mut Emitter) -> io::Result<()> {
+        match self.cmd.take() {
+            Some(c) => e.cmd(&c),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Writes commands rebuilding the whole keyspace to `out`; with
 /// `timestamp`, a `#TS:` annotation first (aof-timestamp-enabled).
-pub fn write_commands<W: Write + ?Sized>(
-    out: &mut W,
+pub fn write_commands(
+    out: &mut dyn Write,
     keyspace: &Keyspace,
     timestamp: Option<i64>,
     key_delay_us: i64,
@@ -50,79 +110,80 @@ pub fn write_commands<W: Write + ?Sized>(
     if let Some(ts) = timestamp {
         write!(out, "#TS:{ts}\r\n")?;
     }
-    let mut buf = Vec::with_capacity(64 * 1024);
+    let mut e = Emitter {
+        out,
+        buf: Vec::with_capacity(64 * 1024),
+    };
     for (index, db) in keyspace.dbs.iter().enumerate() {
         if db.is_empty() {
             continue;
         }
-        encode_select(&mut buf, index);
+        encode_select(&mut e.buf, index);
         for (key, obj) in db.iter() {
             let key = key.as_bytes();
             match &obj.value {
                 Value::Str(s) => {
                     let mut digits = [0u8; 20];
-                    encode_command(&mut buf, &[&b"SET"[..], key, s.as_bytes(&mut digits)]);
+                    e.cmd(&Cmd(vec![
+                        b"SET".to_vec(),
+                        key.to_vec(),
+                        s.as_bytes(&mut digits).to_vec(),
+                    ]))?;
                 }
                 Value::List(l) => {
-                    let items: Vec<Vec<u8>> = l.iter().map(|e| entry_bytes(&e)).collect();
-                    variadic(&mut buf, "RPUSH", key, &items, 1);
+                    let mut b = Batch::new("RPUSH", key, 1);
+                    for item in l.iter() {
+                        b.push(&mut e, item.as_bytes(&mut [0u8; 32]))?;
+                    }
+                    b.finish(&mut e)?;
                 }
                 Value::Set(s) => {
-                    let items: Vec<Vec<u8>> = s
-                        .iter()
-                        .map(|m| m.as_bytes(&mut [0u8; 20]).to_vec())
-                        .collect();
-                    variadic(&mut buf, "SADD", key, &items, 1);
+                    let mut b = Batch::new("SADD", key, 1);
+                    for m in s.iter() {
+                        b.push(&mut e, m.as_bytes(&mut [0u8; 20]))?;
+                    }
+                    b.finish(&mut e)?;
                 }
                 Value::ZSet(z) => {
-                    let mut items = Vec::with_capacity(z.len() * 2);
+                    let mut b = Batch::new("ZADD", key, 2);
+                    let mut result = Ok(());
                     z.for_each(&mut |member, score| {
-                        items.push(fmt_score(score));
-                        items.push(entry_bytes(&member));
+                        if result.is_ok() {
+                            result = b
+                                .push(&mut e, &fmt_score(score))
+                                .and_then(|_| b.push(&mut e, member.as_bytes(&mut [0u8; 32])));
+                        }
                     });
-                    variadic(&mut buf, "ZADD", key, &items, 2);
+                    result?;
+                    b.finish(&mut e)?;
                 }
                 Value::Hash(h) => {
-                    let mut items = Vec::with_capacity(h.len() * 2);
+                    let mut b = Batch::new("HMSET", key, 2);
                     for (f, v) in h.pairs() {
-                        let (mut a, mut b) = ([0u8; 32], [0u8; 32]);
-                        items.push(f.as_bytes(&mut a).to_vec());
-                        items.push(v.as_bytes(&mut b).to_vec());
+                        b.push(&mut e, f.as_bytes(&mut [0u8; 32]))?;
+                        b.push(&mut e, v.as_bytes(&mut [0u8; 32]))?;
                     }
-                    variadic(&mut buf, "HMSET", key, &items, 2);
+                    b.finish(&mut e)?;
                 }
-                Value::Stream(s) => stream(&mut buf, key, s),
+                Value::Stream(s) => {
+                    stream(&mut e.buf, key, s);
+                    e.flush_if_big()?;
+                }
             }
             if obj.has_flag(flags::HAS_EXPIRE)
                 && let Some(when) = db.expire_time(key)
             {
-                Cmd::new("PEXPIREAT", key).int(when).emit(&mut buf);
-            }
-            if buf.len() >= 32 * 1024 {
-                out.write_all(&buf)?;
-                buf.clear();
+                e.cmd(Cmd::new("PEXPIREAT", key).int(when))?;
             }
             crate::persistence::rdb::key_delay(key_delay_us);
         }
     }
-    out.write_all(&buf)
+    e.out.write_all(&e.buf)
 }
 
 impl Cmd {
     fn emit(&self, out: &mut Vec<u8>) {
         encode_command(out, &self.0);
-    }
-}
-
-/// `name key item...` in commands of at most 64 elements (`per` items to
-/// an element: 2 for ZADD's score and member and HMSET's pairs).
-fn variadic(out: &mut Vec<u8>, name: &str, key: &[u8], items: &[Vec<u8>], per: usize) {
-    for chunk in items.chunks(ITEMS_PER_CMD * per) {
-        let mut cmd = Cmd::new(name, key);
-        for item in chunk {
-            cmd.arg(item);
-        }
-        cmd.emit(out);
     }
 }
 
