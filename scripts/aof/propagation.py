@@ -8,7 +8,10 @@ near the present (expire times, stream IDs and delivery times the clock
 chose) are masked; everything else must be equal: how each command is
 logged, SELECTs, MULTI/EXEC around transactions and around the
 expirations a command caused, blocked clients served later. The sets
-family is left out: SPOP logs the members it chose at random.
+family is left out: SPOP logs the members it chose at random. Keys with
+short TTLs may expire a moment apart on the two servers, so places where
+the files differ only by expiry DELs (and the MULTI/EXEC around them)
+are counted and reported, not failed.
 
 Usage: scripts/aof/propagation.py DIFFTEST [--seeds 1,2] [--count N]
 (AOF_PORTS=first-last keeps the servers on those ports; FERREDIS_BIN
@@ -39,7 +42,19 @@ def records(dir):
     data = open(path, "rb").read()
     now = int(time.time() * 1000)
     data = re.sub(rb"\d{13}", lambda m: b"<T>" if abs(int(m.group(0)) - now) < 10**8 else m.group(0), data)
+    # An ID the clock chose: its sequence depends on whether the previous
+    # one fell in the same millisecond.
+    data = re.sub(rb"<T>-\d+", b"<T>-<seq>", data)
     return [r for r in re.split(rb"(?=\*\d+\r\n\$)", data) if r]
+
+
+EXPIRY_RECORDS = (b"*2\r\n$3\r\nDEL\r\n", b"*2\r\n$6\r\nUNLINK\r\n",
+                  b"*1\r\n$5\r\nMULTI\r\n", b"*1\r\n$4\r\nEXEC\r\n")
+
+
+def expiry_timing(records):
+    """Whether these records are all expiry deletions or MULTI/EXEC."""
+    return all(r.startswith(EXPIRY_RECORDS) for r in records)
 
 
 def main():
@@ -55,7 +70,7 @@ def main():
         for seed in args.seeds.split(","):
             # One run over every family: difftest flushes between them, and
             # its protocol checks cost a fixed time per run.
-            flags = ["--appendonly", "yes", "--appendfsync", "no", "--enable-debug-command", "yes"]
+            flags = ["--appendonly", "yes", "--appendfsync", "no"]
             r = Server("redis", os.path.join(work, "redis-" + seed), *flags)
             f = Server("ferredis", os.path.join(work, "ferredis-" + seed), *flags)
             try:
@@ -74,12 +89,17 @@ def main():
                 f.kill()
             blocks = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
                       if op[0] != "equal"]
+            timing = [op for op in blocks if expiry_timing(a[op[1]:op[2]] + b[op[3]:op[4]])]
+            blocks = [op for op in blocks if op not in timing]
             if blocks:
                 _, i1, i2, j1, j2 = blocks[0]
-                fail("seed %s: the AOFs differ (%d places), first:\n  redis:    %r\n  ferredis: %r" % (
-                    seed, len(blocks), b"".join(a[i1:i2])[:600], b"".join(b[j1:j2])[:600]))
+                fail("seed %s: the AOFs differ (%d places), first, after %r:\n  redis:    %r\n  ferredis: %r" % (
+                    seed, len(blocks), b"".join(a[max(0, i1 - 3):i1])[-300:],
+                    b"".join(a[i1:i2])[:600], b"".join(b[j1:j2])[:600]))
             total += len(a)
-            print("ok  seed %s: %d records identical (%s)" % (seed, len(a), ",".join(FAMILIES)))
+            print("ok  seed %s: %d records identical (%s)%s" % (
+                seed, len(a), ",".join(FAMILIES),
+                "; %d places differ by expiry timing only" % len(timing) if timing else ""))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("propagation: %d AOF records identical to Redis's" % total)
