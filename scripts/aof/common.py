@@ -3,6 +3,7 @@ starting and stopping servers (redis-server or ferredis) in a directory of
 their own, and a canonical dump of a whole data set for comparing two
 servers key by key."""
 
+import atexit
 import os
 import signal
 import socket
@@ -97,6 +98,9 @@ def free_port():
             port = _next_in_range[0]
             _next_in_range[0] = first + (port + 1 - first) % (last - first + 1)
             probe = socket.socket()
+            # As the servers' listeners do: connections of an earlier
+            # server left in TIME_WAIT do not make the port busy.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
                 return port
@@ -116,6 +120,17 @@ def ferredis_bin():
     return os.environ.get("FERREDIS_BIN") or os.path.join(ROOT, "target", "release", "ferredis")
 
 
+_started = []
+
+
+@atexit.register
+def _stop_leftovers():
+    """A script that fails half way leaves no server of its own running."""
+    for s in _started:
+        if s.proc.poll() is None:
+            s.kill()
+
+
 class Server:
     """A server process in `dir`, killed by its own pid when stopped."""
 
@@ -128,6 +143,7 @@ class Server:
         cmd = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
                "--dir", dir, "--logfile", self.log] + list(flags)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _started.append(self)
         deadline = time.time() + 30
         while True:
             try:

@@ -92,6 +92,16 @@ def wait_rewrite_running(c, timeout=5):
 
 
 def run_mode(mode, args, work):
+    servers = []
+    try:
+        run_rounds(mode, args, work, servers)
+    finally:
+        # Whatever happened, no server of ours is left running.
+        for s in servers:
+            s.kill()
+
+
+def run_rounds(mode, args, work, servers):
     policy = "everysec" if mode == "everysec" else "always"
     rewrite = mode == "always+rewrite"
     d = os.path.join(work, mode.replace("+", "-"))
@@ -101,6 +111,7 @@ def run_mode(mode, args, work):
         flags += ["--rdb-key-save-delay", "50"]
     rnd = random.Random(args.seed)
     s = Server("ferredis", d, *flags)
+    servers.append(s)
     if rewrite:
         c = s.conn()
         c.pipeline([["SET", "pre:%d" % i, "x" * 20] for i in range(20000)])
@@ -133,6 +144,7 @@ def run_mode(mode, args, work):
             next_n[w.client_no] = w.n
             total_acked += w.count
         s = Server("ferredis", d, *flags)
+        servers.append(s)
         c = s.conn()
         lost, missing, over = verify(c, acked_incr, acked_sets)
         c.close()
