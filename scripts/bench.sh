@@ -12,6 +12,7 @@
 # Usage: scripts/bench.sh [-t tests] [-P pipeline] [-c clients] [-n requests]
 #                         [-d datasize] [-r keyspace] [-R rounds] [-M sets]
 #                         [-S subscribers] [-x command]... [-L workload]...
+#                         [-A fsync-policy]
 #   -t  comma-separated redis-benchmark tests (default: $DEFAULT_TESTS below;
 #       -t '' with -x or -L runs only those)
 #   -x  also benchmark an arbitrary command, e.g. -x "XADD s * f v" (may be
@@ -20,6 +21,9 @@
 #       XREADGROUP+XACK round trips, each a request; -c and -n apply
 #   -P, -c, -n, -d, -r  passed to redis-benchmark as they are
 #   -R  rounds per server (default 3)
+#   -A  both servers write an AOF (appendonly yes) with this appendfsync
+#       policy (always, everysec or no), each in a directory of its own;
+#       e.g. -A everysec -t set
 #   -S  Pub/Sub instead of the tests: PUBLISH to 1 channel with each count
 #       of subscribers in a comma-separated list (e.g. 1,100), messages
 #       delivered per second (publishes/s x subscribers); -d sets the size
@@ -46,13 +50,14 @@ memory=""
 pubsub=""
 commands=()
 workloads=()
+aof=""
 
 usage() {
     sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
-while getopts "t:P:c:n:d:r:R:M:S:x:L:h" opt; do
+while getopts "t:P:c:n:d:r:R:M:S:x:L:A:h" opt; do
     case $opt in
         t) tests=$OPTARG ;;
         P) pipeline=$OPTARG ;;
@@ -65,6 +70,7 @@ while getopts "t:P:c:n:d:r:R:M:S:x:L:h" opt; do
         S) pubsub=$OPTARG ;;
         x) commands+=("$OPTARG") ;;
         L) workloads+=("$OPTARG") ;;
+        A) aof=$OPTARG ;;
         h) usage 0 ;;
         *) usage 1 ;;
     esac
@@ -122,11 +128,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
-    --dir "$work" --logfile "$work/redis.log" &
+# Persistence off, or the same AOF flags for both (each its own directory).
+persistence=(--appendonly no)
+[ -n "$aof" ] && persistence=(--appendonly yes --appendfsync "$aof")
+mkdir -p "$work/redis-data" "$work/ferredis-data"
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' "${persistence[@]}" \
+    --dir "$work/redis-data" --logfile "$work/redis.log" &
 redis_pid=$!
-"$ferredis" --port "$ferredis_port" --bind 127.0.0.1 --save '' --appendonly no \
-    --dir "$work" --logfile "$work/ferredis.log" &
+"$ferredis" --port "$ferredis_port" --bind 127.0.0.1 --save '' "${persistence[@]}" \
+    --dir "$work/ferredis-data" --logfile "$work/ferredis.log" &
 ferredis_pid=$!
 
 wait_ready() {
@@ -155,6 +165,7 @@ echo "redis-benchmark ${bench_flags[*]} -t <each of $tests>  (rounds: $rounds, i
 echo "redis:    $(redis-server --version | head -1)  port $redis_port"
 echo "ferredis: $("$ferredis" --version | head -1)  port $ferredis_port"
 echo "machine:  $(nproc) cores, $(uname -sr)"
+[ -n "$aof" ] && echo "both:     appendonly yes, appendfsync $aof"
 echo
 
 # Server CPU time in nanoseconds (first field of /proc/PID/schedstat):

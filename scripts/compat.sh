@@ -9,7 +9,11 @@
 #   3. redis-benchmark smoke, with and without pipelining;
 #   4. the redis-py examples (sync, asyncio, a stream consumer group that
 #      survives a killed worker, FastAPI under uvicorn);
-#   5. RDB interop both ways between the real binaries (rdb_roundtrip.sh).
+#   5. RDB interop both ways between the real binaries (rdb_roundtrip.sh);
+#   6. the append-only file: difftest's commands logged as Redis logs them
+#      (scripts/aof/propagation.py), files written by Redis load in ferredis
+#      and the other way round (scripts/aof/interop.py), and acknowledged
+#      writes survive SIGKILL (scripts/aof/crash.py).
 # Exits non-zero on any failure. Environment knobs: COMPAT_SEEDS (default
 # 1,2,3, plus one random seed that is printed), COMPAT_COUNT (commands per
 # family and seed, default 7000), COMPAT_COUNT_RESP3 (the same for the
@@ -93,6 +97,14 @@ export REDIS_URL="redis://127.0.0.1:$ferredis_port/0"
 
 step "RDB files both ways: ferredis loads Redis-made fixtures, Redis loads ferredis's saves"
 scripts/compat/rdb_roundtrip.sh
+step "AOF: what each command appends, compared with Redis's file"
+FERREDIS_BIN="$root/target/release/ferredis" python3 scripts/aof/propagation.py "$root/target/release/difftest"
+
+step "AOF: files written by Redis 7.0 and by ferredis load alike in both"
+FERREDIS_BIN="$root/target/release/ferredis" python3 scripts/aof/interop.py
+
+step "AOF: acknowledged writes survive SIGKILL (always), losses under everysec"
+FERREDIS_BIN="$root/target/release/ferredis" python3 scripts/aof/crash.py
 
 step "Checking ferredis is still up and stopping both servers"
 redis-cli -h 127.0.0.1 -p "$ferredis_port" PING | grep -q PONG

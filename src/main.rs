@@ -80,24 +80,51 @@ fn main() -> ExitCode {
     let port = server.engine.config.port;
     log::info!("Running mode=standalone, port={port}.");
     log::warn!("Server initialized");
+    if let Err(lines) = server.engine.load_manifest_from_disk() {
+        for line in lines {
+            log::warn!("{line}");
+        }
+        return ExitCode::FAILURE;
+    }
     let start = std::time::Instant::now();
-    match server.engine.load_rdb() {
-        Ok(Loaded::NoFile) => {}
-        Ok(Loaded::Keys { loaded, expired }) => {
-            log::info!("Done loading RDB, keys loaded: {loaded}, keys expired: {expired}.");
+    if server.engine.config.appendonly {
+        // With the AOF on, it alone is the data set (dump.rdb is ignored).
+        server.engine.aof.state = ferredis::persistence::aof::AofState::On;
+        let loaded = server.engine.load_append_only_files();
+        if loaded.failed() {
+            return ExitCode::FAILURE;
+        }
+        if loaded != ferredis::commands::aof_load::AofLoad::NotExist {
             log::info!(
-                "DB loaded from disk: {:.3} seconds",
+                "DB loaded from append only file: {:.3} seconds",
                 start.elapsed().as_secs_f64()
             );
         }
-        Err(e) => {
-            // A damaged file stops start-up, as in Redis: serving without
-            // the data would look like data loss to every client.
-            log::warn!("{e}");
-            log::warn!("Fatal error loading the DB. Exiting.");
-            return ExitCode::FAILURE;
+    } else {
+        match server.engine.load_rdb() {
+            Ok(Loaded::NoFile) => {}
+            Ok(Loaded::Keys { loaded, expired }) => {
+                log::info!("Done loading RDB, keys loaded: {loaded}, keys expired: {expired}.");
+                log::info!(
+                    "DB loaded from disk: {:.3} seconds",
+                    start.elapsed().as_secs_f64()
+                );
+            }
+            Err(e) => {
+                // A damaged file stops start-up, as in Redis: serving
+                // without the data would look like data loss to every
+                // client.
+                log::warn!("{e}");
+                log::warn!("Fatal error loading the DB. Exiting.");
+                return ExitCode::FAILURE;
+            }
         }
     }
+    if let Err(e) = server.engine.open_aof_on_start() {
+        log::warn!("{e}");
+        return ExitCode::FAILURE;
+    }
+    server.engine.delete_history_files();
     log::info!("Ready to accept connections tcp");
     let result = server.run();
     if !pidfile.is_empty() {

@@ -178,7 +178,7 @@ impl Ctx<'_> {
     /// Whether the command may block: not inside a transaction (where
     /// blocking commands answer at once, as if they had timed out).
     pub fn may_block(&self) -> bool {
-        !self.client.in_multi && !self.client.in_exec
+        !self.client.in_multi && !self.client.in_exec && !self.client.deny_blocking
     }
 
     /// Blocks the calling client on `keys` until one of them has data of

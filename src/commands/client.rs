@@ -46,6 +46,9 @@ pub struct ClientState {
     pub multi_error: bool,
     /// Running the queue of EXEC (blocking commands answer at once).
     pub in_exec: bool,
+    /// Never blocks (the client replaying an AOF, as Redis's
+    /// CLIENT_DENY_BLOCKING): blocking commands answer at once.
+    pub deny_blocking: bool,
     /// Channels, patterns and shard channels subscribed to.
     pub subscriptions: super::pubsub::Subscriptions,
     /// Since when the output has been over the soft limit.
@@ -85,6 +88,7 @@ impl ClientState {
             queued: Vec::new(),
             multi_error: false,
             in_exec: false,
+            deny_blocking: false,
             subscriptions: Default::default(),
             obuf_soft_since: None,
             close_asap: false,

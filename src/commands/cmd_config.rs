@@ -108,7 +108,27 @@ fn config_set(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         }
         ctx.engine.tcp_port = port;
     }
+    apply_appendonly(ctx)?;
     ctx.reply.ok();
+    Ok(())
+}
+
+/// Turns the AOF on or off to match `appendonly` (Redis's
+/// updateAppendonly); failing to start the first rewrite undoes the set.
+fn apply_appendonly(ctx: &mut Ctx) -> CmdResult {
+    use crate::persistence::aof::AofState;
+    let (enabled, state) = (ctx.engine.config.appendonly, ctx.engine.aof.state);
+    if !enabled && state != AofState::Off {
+        ctx.engine.stop_append_only(ctx.now_ms);
+    } else if enabled
+        && state == AofState::Off
+        && !ctx.engine.start_append_only(ctx.client.in_exec, ctx.now_ms)
+    {
+        ctx.engine.config.appendonly = false;
+        return Err(CmdError::text(
+            "ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs.",
+        ));
+    }
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! DEBUG SLEEP, DEBUG OBJECT, DEBUG RELOAD and DEBUG HELP. The dispatcher lets DEBUG
+//! DEBUG SLEEP, OBJECT, RELOAD, LOADAOF, SET-ACTIVE-EXPIRE and HELP. The dispatcher lets DEBUG
 //! run only as enable-debug-command allows (see `Engine::check_command`).
 
 use super::{CmdError, CmdResult, Ctx, c_str_prefix, is};
@@ -14,8 +14,14 @@ pub fn debug(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
                 &[
                     "OBJECT <key>",
                     "    Show low level info about `key` and associated value.",
+                    "LOADAOF",
+                    "    Flush the AOF buffers on disk and reload the AOF in memory.",
                     "RELOAD [NOFLUSH] [NOSAVE]",
                     "    Save the RDB on disk and reload it back to memory.",
+                    "SET-ACTIVE-EXPIRE <0|1>",
+                    "    Setting it to 0 disables expiring keys in background when they are not",
+                    "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+                    "    default.",
                     "SLEEP <seconds>",
                     "    Stop the server for <seconds>. Decimals allowed.",
                 ],
@@ -29,6 +35,14 @@ pub fn debug(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         }
         [_, sub, key] if is(sub, "object") => object(ctx, key),
         [_, sub, opts @ ..] if is(sub, "reload") => reload(ctx, opts),
+        [_, sub, on] if is(sub, "set-active-expire") => {
+            // atoi: anything that does not start with a non-zero number
+            // turns it off.
+            ctx.engine.active_expire = crate::util::parse_i64(on).is_some_and(|n| n != 0);
+            ctx.reply.ok();
+            Ok(())
+        }
+        [_, sub] if is(sub, "loadaof") => loadaof(ctx),
         _ => Err(CmdError(std::borrow::Cow::Owned(
             [
                 &b"ERR unknown subcommand or wrong number of arguments for '"[..],
@@ -74,6 +88,35 @@ fn reload(ctx: &mut Ctx, opts: &[Bytes]) -> CmdResult {
         ));
     }
     log::warn!("DB reloaded by DEBUG RELOAD");
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// DEBUG LOADAOF: writes out the AOF buffer, empties the data set and
+/// replays the AOF, as a restart would. A failed load exits, as in Redis.
+fn loadaof(ctx: &mut Ctx) -> CmdResult {
+    use crate::persistence::aof::AofState;
+    if ctx.engine.aof.state == AofState::On {
+        ctx.engine.flush_aof(true);
+    }
+    for db in &mut ctx.engine.keyspace.dbs {
+        db.clear();
+    }
+    if let Err(lines) = ctx.engine.load_manifest_from_disk() {
+        for line in lines {
+            log::warn!("{line}");
+        }
+        std::process::exit(1);
+    }
+    ctx.engine.delete_history_files();
+    let loaded = ctx.engine.load_append_only_files();
+    use super::aof_load::AofLoad;
+    if !matches!(loaded, AofLoad::Ok | AofLoad::Empty) {
+        std::process::exit(1);
+    }
+    // What was just loaded must not count as changes to save or log.
+    ctx.engine.dirty = 0;
+    log::warn!("Append Only File loaded by DEBUG LOADAOF");
     ctx.reply.ok();
     Ok(())
 }

@@ -126,10 +126,15 @@ fn restore(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         (t, true) => Some(t),
         (t, false) => Some(t.wrapping_add(now)),
     };
-    if when.is_some_and(|w| w <= now) {
+    // A time already past creates nothing, except while an AOF loads
+    // (Redis's checkAlreadyExpired).
+    if when.is_some_and(|w| w <= now) && !ctx.engine.loading {
         if deleted {
             ctx.dirty(1);
             ctx.key_changed(class::GENERIC, "del", key);
+            if ctx.propagating() {
+                ctx.propagate_as(vec![Bytes::from_static(b"DEL"), key.clone()]);
+            }
         }
         ctx.reply.ok();
         return Ok(());
@@ -148,6 +153,13 @@ fn restore(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     ctx.dirty(1);
     ctx.key_changed(class::GENERIC, "restore", key);
     ctx.reply.ok();
+    // A relative TTL is logged as the absolute time it gave.
+    if let Some(when) = when.filter(|_| !o.absttl && ctx.propagating()) {
+        let mut logged = args.to_vec();
+        logged[2] = Bytes::from(when.to_string());
+        logged.push(Bytes::from_static(b"ABSTTL"));
+        ctx.propagate_as(logged);
+    }
     Ok(())
 }
 

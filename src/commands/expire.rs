@@ -198,6 +198,7 @@ fn set_expire(ctx: &mut Ctx, args: &[Bytes], unit_ms: i64, relative: bool, cmd: 
 
     let key = &args[1];
     let now = ctx.now_ms;
+    let loading = ctx.engine.loading;
     let db = ctx.db();
     if db.get_mut(key, now).is_none() {
         ctx.flush_key_events();
@@ -210,8 +211,10 @@ fn set_expire(ctx: &mut Ctx, args: &[Bytes], unit_ms: i64, relative: bool, cmd: 
     }
     let class = crate::commands::keyevents::class::GENERIC;
     // Redis publishes a deletion before it replies, a new expire time
-    // after.
-    if when <= now {
+    // after. While an AOF loads, a time in the past is set like any other
+    // (the keys must end as they were): Redis's checkAlreadyExpired.
+    let deleted = when <= now && !loading;
+    if deleted {
         db.remove(key);
         ctx.dirty(1);
         ctx.key_changed(class, "del", key);
@@ -222,7 +225,29 @@ fn set_expire(ctx: &mut Ctx, args: &[Bytes], unit_ms: i64, relative: bool, cmd: 
         ctx.reply.int(1);
         ctx.key_changed(class, "expire", key);
     }
+    // Logged as the deletion it was, or with the absolute time in ms.
+    if ctx.propagating() {
+        if deleted {
+            let name = del_or_unlink(ctx, "lazyfree-lazy-expire");
+            ctx.propagate_as(vec![name, key.clone()]);
+        } else if cmd != "pexpireat" {
+            let mut logged = args.to_vec();
+            logged[0] = Bytes::from_static(b"PEXPIREAT");
+            logged[2] = Bytes::from(when.to_string());
+            ctx.propagate_as(logged);
+        }
+    }
     Ok(())
+}
+
+/// DEL, or UNLINK when the lazyfree directive for this kind of deletion
+/// is on: how Redis logs a deletion a command made.
+pub fn del_or_unlink(ctx: &Ctx, directive: &str) -> Bytes {
+    if ctx.engine.config.passive_value(directive) == Some("yes") {
+        Bytes::from_static(b"UNLINK")
+    } else {
+        Bytes::from_static(b"DEL")
+    }
 }
 
 /// What the TTL family reports.

@@ -528,5 +528,14 @@ fn hincrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     ctx.flush_key_events();
     ctx.reply.bulk(&sum);
     ctx.key_changed(class::HASH, "hincrbyfloat", &args[1]);
+    // Logged as the value stored, which a replay cannot recompute exactly.
+    if ctx.propagating() {
+        ctx.propagate_as(vec![
+            Bytes::from_static(b"HSET"),
+            args[1].clone(),
+            field.clone(),
+            Bytes::from(sum),
+        ]);
+    }
     Ok(())
 }

@@ -284,7 +284,7 @@ fn memory(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     }
     i.field("mem_clients_normal", clients_mem);
     i.field("mem_cluster_links", 0);
-    i.field("mem_aof_buffer", 0);
+    i.field("mem_aof_buffer", ctx.engine.aof.buf.capacity());
     i.field("mem_allocator", stats::allocator_name());
     for name in [
         "active_defrag_running",
@@ -295,8 +295,8 @@ fn memory(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     }
 }
 
-/// RDB snapshotting as it stands; no AOF exists yet, and copy-on-write
-/// sizes are not measured (reported as 0).
+/// RDB snapshots and the AOF as they stand; copy-on-write sizes are not
+/// measured (reported as 0).
 fn persistence(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     let now_s = ctx.now_ms / 1000;
     let e = &*ctx.engine;
@@ -329,25 +329,39 @@ fn persistence(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     i.field("rdb_last_cow_size", 0);
     i.field("rdb_last_load_keys_expired", rdb.keys_expired);
     i.field("rdb_last_load_keys_loaded", rdb.keys_loaded);
-    for name in [
-        "aof_enabled",
-        "aof_rewrite_in_progress",
-        "aof_rewrite_scheduled",
-    ] {
-        i.field(name, 0);
-    }
-    i.field("aof_last_rewrite_time_sec", -1);
-    i.field("aof_current_rewrite_time_sec", -1);
-    i.field("aof_last_bgrewrite_status", "ok");
-    i.field("aof_rewrites", 0);
-    i.field("aof_rewrites_consecutive_failures", 0);
-    i.field("aof_last_write_status", "ok");
+    let aof = &e.aof;
+    let rw = &aof.rewrite;
+    let enabled = aof.state != crate::persistence::aof::AofState::Off;
+    i.field("aof_enabled", i64::from(enabled));
+    i.field("aof_rewrite_in_progress", i64::from(rw.child.is_some()));
+    i.field("aof_rewrite_scheduled", i64::from(rw.scheduled));
+    i.field("aof_last_rewrite_time_sec", rw.last_secs);
+    i.field(
+        "aof_current_rewrite_time_sec",
+        rw.child.map_or(-1, |c| now_s - c.started_ms / 1000),
+    );
+    i.field(
+        "aof_last_bgrewrite_status",
+        if rw.last_ok { "ok" } else { "err" },
+    );
+    i.field("aof_rewrites", rw.count);
+    i.field("aof_rewrites_consecutive_failures", rw.consecutive_failures);
+    let write_ok = aof.last_write_error.is_none() && aof.fsync_error().is_none();
+    i.field("aof_last_write_status", if write_ok { "ok" } else { "err" });
     for name in [
         "aof_last_cow_size",
         "module_fork_in_progress",
         "module_fork_last_cow_size",
     ] {
         i.field(name, 0);
+    }
+    if enabled {
+        i.field("aof_current_size", aof.current_size);
+        i.field("aof_base_size", aof.base_size);
+        i.field("aof_pending_rewrite", i64::from(rw.scheduled));
+        i.field("aof_buffer_length", aof.buf.len());
+        i.field("aof_pending_bio_fsync", aof.pending_fsyncs());
+        i.field("aof_delayed_fsync", aof.delayed_fsync);
     }
 }
 

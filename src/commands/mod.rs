@@ -4,6 +4,8 @@
 //! and a view of the other clients ([`Clients`]), which is also how tests
 //! can drive it without a network.
 
+pub mod aof;
+pub mod aof_load;
 mod bits;
 pub mod blocking;
 pub mod client;
@@ -15,7 +17,7 @@ mod command_docs;
 mod connection;
 mod debug;
 mod dump;
-mod expire;
+pub mod expire;
 mod hashes;
 mod info;
 mod key_specs;
@@ -26,6 +28,7 @@ mod lists;
 mod object;
 mod obuf;
 pub mod persist;
+pub mod propagate;
 pub mod pubsub;
 mod scan;
 mod server;
@@ -215,6 +218,14 @@ pub struct Engine {
     /// Where dump.rdb lives: the working directory, which the `dir`
     /// directive sets as in Redis (engine tests point it elsewhere).
     pub data_dir: std::path::PathBuf,
+    /// The append-only file: its state, buffer and rewrite child.
+    pub aof: crate::persistence::aof::Aof,
+    /// The execution unit being propagated (see propagate).
+    prop: propagate::Propagation,
+    /// An AOF is being loaded: nothing expires, nothing is propagated.
+    pub loading: bool,
+    /// The cron deletes expired keys (DEBUG SET-ACTIVE-EXPIRE turns it off).
+    pub active_expire: bool,
     /// Which keyspace-caused events the databases record (see keyevents).
     key_event_mask: u8,
     /// Keyspace messages waiting for a subscriber out of reach.
@@ -256,6 +267,7 @@ impl Engine {
             zsets::COMMANDS,
             streams::COMMANDS,
             dump::COMMANDS,
+            aof::COMMANDS,
         ]);
         let memory_startup = stats::used_memory();
         let mut engine = Engine {
@@ -283,6 +295,10 @@ impl Engine {
             watches: watch::Watches::default(),
             rdb: crate::persistence::RdbState::default(),
             data_dir: std::path::PathBuf::from("."),
+            aof: crate::persistence::aof::Aof::default(),
+            prop: propagate::Propagation::default(),
+            loading: false,
+            active_expire: true,
             key_event_mask: 0,
             undelivered: Vec::new(),
         };
@@ -314,6 +330,7 @@ impl Engine {
         args: &[Bytes],
     ) {
         reply.muted = client.reply_off || client.reply_skip;
+        self.unit_enter();
         let result = self.dispatch(client, reply, clients, args);
         // Expiries and misses of the command's lookups that no event of
         // its own flushed yet; before an error reply, as Redis publishes
@@ -333,6 +350,7 @@ impl Engine {
         // CLIENT REPLY SKIP silences exactly the next command.
         client.reply_skip = std::mem::take(&mut client.reply_skip_next);
         reply.muted = client.reply_off || client.reply_skip;
+        self.unit_leave();
     }
 
     fn dispatch(
@@ -372,15 +390,16 @@ impl Engine {
             doom(client);
             return Err(e);
         }
-        // After a failed background save, writes (and PING, so monitoring
-        // notices) are refused, as Redis's processCommand does.
-        if self.writes_denied()
-            && (cmd.has(flag::WRITE)
-                || entry.full_name == "ping"
-                || (entry.full_name == "exec" && self.any_write(&client.queued)))
+        // After a failed background save or AOF write, writes (and PING,
+        // so monitoring notices) are refused, as Redis's processCommand
+        // does.
+        if (cmd.has(flag::WRITE)
+            || entry.full_name == "ping"
+            || (entry.full_name == "exec" && self.any_write(&client.queued)))
+            && let Some(denial) = self.write_denial()
         {
             doom(client);
-            return Err(persist::MISCONF);
+            return Err(denial);
         }
         if pubsub::in_subscribed_mode(client, reply) {
             let top = entry.full_name.split('|').next().unwrap_or("");
@@ -409,6 +428,7 @@ impl Engine {
         self.stats.total_commands_processed += 1;
         let start_us = crate::util::now_us();
         let errors_before = reply.error_count();
+        let dirty_before = self.dirty;
         let mut ctx = Ctx {
             engine: self,
             client,
@@ -417,6 +437,10 @@ impl Engine {
             now_ms: start_us / 1000,
         };
         let result = (cmd.handler)(&mut ctx, args);
+        // A command that blocked has done nothing yet; EXEC's commands
+        // logged themselves.
+        let not_itself = client.blocked.is_some() || entry.full_name == "exec";
+        self.after_command(client.db, args, dirty_before, not_itself);
         if client.blocked.is_some() {
             // Counted once, when the blocked client is finally served.
             self.stats.total_commands_processed -= 1;

@@ -39,6 +39,9 @@ pub const MISCONF: CmdError = CmdError::text(
 );
 
 const IN_PROGRESS: CmdError = CmdError::text("ERR Background save already in progress");
+const ANOTHER_CHILD: CmdError = CmdError::text(
+    "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+);
 
 /// Redis's shared.err: a failed save says no more than this.
 const FAILED: CmdError = CmdError::text("ERR");
@@ -58,17 +61,20 @@ fn save_command(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
 /// BGSAVE [SCHEDULE]. Inside EXEC the save is scheduled for after it, as
 /// Redis does (a fork mid-transaction would snapshot half of it).
 fn bgsave(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
-    // SCHEDULE only matters while another kind of child (an AOF rewrite)
-    // runs, which cannot happen yet: it is accepted and changes nothing.
-    match args {
-        [_] => {}
-        [_, a] if is(a, "schedule") => {}
+    // SCHEDULE: while an AOF rewrite runs, save after it instead of
+    // refusing.
+    let schedule = match args {
+        [_] => false,
+        [_, a] if is(a, "schedule") => true,
         _ => return Err(CmdError::SYNTAX),
-    }
+    };
     if ctx.engine.rdb.child.is_some() {
         return Err(IN_PROGRESS);
     }
-    if ctx.client.in_exec {
+    if ctx.engine.has_active_child() || ctx.client.in_exec {
+        if !(schedule || ctx.client.in_exec) {
+            return Err(ANOTHER_CHILD);
+        }
         ctx.engine.rdb.scheduled = true;
         ctx.reply.simple("Background saving scheduled");
         return Ok(());
@@ -138,29 +144,40 @@ impl Engine {
         }
     }
 
-    /// From the cron: collects a finished child, runs a scheduled BGSAVE,
-    /// and starts one when a save point is due.
-    pub fn persistence_cron(&mut self, now_ms: i64) {
-        if let Some(c) = self.rdb.child
-            && let Some(exit) = child::reap(c.pid)
-        {
-            self.rdb.child = None;
-            self.bgsave_done(c, exit, now_ms);
+    /// From the cron, in serverCron's order: a scheduled rewrite, then
+    /// collecting a finished child or (with none running) save points and
+    /// automatic rewrites, then AOF flushes that wait, then a scheduled
+    /// BGSAVE. `second` is true once a second (retrying a failed write).
+    pub fn persistence_cron(&mut self, now_ms: i64, second: bool) {
+        self.aof_cron_start_scheduled(now_ms);
+        if self.has_active_child() {
+            if let Some(c) = self.rdb.child
+                && let Some(exit) = child::reap(c.pid)
+            {
+                self.rdb.child = None;
+                self.bgsave_done(c, exit, now_ms);
+            }
+            if let Some(c) = self.aof.rewrite.child
+                && let Some(exit) = child::reap(c.pid)
+            {
+                self.aof.rewrite.child = None;
+                self.rewrite_done(c, exit, now_ms);
+            }
+        } else {
+            if let Some((seconds, changes)) =
+                self.rdb
+                    .due_save_point(&self.config.save, self.dirty, now_ms, self.lastsave)
+            {
+                log::info!("{changes} changes in {seconds} seconds. Saving...");
+                self.start_bgsave(now_ms);
+            }
+            self.aof_cron_auto_rewrite(now_ms);
         }
-        if self.rdb.child.is_some() {
-            return;
-        }
-        if self.rdb.scheduled {
+        self.aof_cron_flush(second);
+        let retry_ok = self.rdb.last_bgsave_ok
+            || now_ms - self.rdb.last_try_ms > crate::persistence::BGSAVE_RETRY_DELAY_MS;
+        if !self.has_active_child() && self.rdb.scheduled && retry_ok && self.start_bgsave(now_ms) {
             self.rdb.scheduled = false;
-            self.start_bgsave(now_ms);
-            return;
-        }
-        if let Some((seconds, changes)) =
-            self.rdb
-                .due_save_point(&self.config.save, self.dirty, now_ms, self.lastsave)
-        {
-            log::info!("{changes} changes in {seconds} seconds. Saving...");
-            self.start_bgsave(now_ms);
         }
     }
 
@@ -198,12 +215,17 @@ impl Engine {
         }
     }
 
-    /// Whether writes are refused with MISCONF (Redis's
-    /// writeCommandsDeniedByDiskError for the RDB case).
-    pub fn writes_denied(&self) -> bool {
-        self.config.stop_writes_on_bgsave_error
+    /// The MISCONF error writes get while the last background save
+    /// failed or the AOF cannot be written (Redis's
+    /// writeCommandsDeniedByDiskError).
+    pub fn write_denial(&self) -> Option<CmdError> {
+        if self.config.stop_writes_on_bgsave_error
             && !self.config.save.is_empty()
             && !self.rdb.last_bgsave_ok
+        {
+            return Some(MISCONF);
+        }
+        self.aof_write_denial()
     }
 }
 
@@ -251,6 +273,27 @@ impl Engine {
         if self.rdb.child.is_some() {
             log::warn!("There is a child saving an .rdb. Killing it!");
             self.kill_rdb_child();
+        }
+        if self.aof.state != crate::persistence::aof::AofState::Off {
+            // The AOF we have holds the whole data set already; a rewrite
+            // in progress is not needed, unless it is the first one.
+            if self.aof.rewrite.child.is_some() {
+                if self.aof.state == crate::persistence::aof::AofState::WaitRewrite {
+                    if !force {
+                        log::warn!("Writing initial AOF, can't exit.");
+                        log::warn!(
+                            "Errors trying to shut down the server. Check the logs for more information."
+                        );
+                        return false;
+                    }
+                    log::warn!("Writing initial AOF. Exit anyway.");
+                }
+                log::warn!("There is a child rewriting the AOF. Killing it!");
+                self.kill_aof_child();
+            }
+            log::info!("Calling fsync() on the AOF file.");
+            self.flush_aof(true);
+            self.aof.fsync_now();
         }
         if (save || !self.config.save.is_empty()) && !nosave {
             log::info!("Saving the final RDB snapshot before exiting.");

@@ -173,6 +173,8 @@ fn flushdb(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     ctx.engine.blocking.signal_waited_in(db);
     let n = empty_db(ctx.db(), async_free);
     ctx.dirty(n as u64);
+    // Logged even when the database was empty already, as Redis does.
+    ctx.force_propagation();
     ctx.reply.ok();
     Ok(())
 }

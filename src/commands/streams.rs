@@ -9,6 +9,7 @@
 mod add;
 mod groups;
 mod info;
+mod log;
 mod read;
 #[cfg(test)]
 mod tests;

@@ -201,6 +201,20 @@ impl Session {
         }
     }
 
+    /// Feeds the AOF buffer from now on, as `appendonly yes` does (no file
+    /// is written; [`Session::aof`] reads the buffer).
+    pub fn aof_on(&mut self) {
+        self.engine.config.appendonly = true;
+        self.engine.aof.state = crate::persistence::aof::AofState::On;
+        self.engine.sync_expired_logging();
+    }
+
+    /// What the commands since the last call appended to the AOF.
+    pub fn aof(&mut self) -> String {
+        let bytes = std::mem::take(&mut self.engine.aof.buf);
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
     /// Checks a key's absolute expire time, as PEXPIRETIME reports it.
     #[track_caller]
     pub fn expire_at(&mut self, key: &str, want_ms: i64) {

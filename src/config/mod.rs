@@ -11,7 +11,7 @@ pub mod table;
 use crate::util::glob;
 use crate::util::split::split_args;
 use std::collections::HashMap;
-use table::{DIRECTIVES, IMMUTABLE, MULTI_ARG, PROTECTED};
+use table::{DIRECTIVES, HIDDEN, IMMUTABLE, MULTI_ARG, PROTECTED};
 
 /// The type of a directive's value, which decides how it is parsed.
 pub enum Kind {
@@ -93,6 +93,23 @@ pub struct Config {
     pub rdbcompression: bool,
     pub rdbchecksum: bool,
     pub stop_writes_on_bgsave_error: bool,
+    /// rdb-key-save-delay: a pause per key in background saves (tests).
+    pub rdb_key_save_delay: i64,
+    /// The append-only file: on or off, its fsync policy, where it lives
+    /// (`appenddirname` in `dir`, files named after `appendfilename`),
+    /// automatic rewrites, and how a damaged tail is loaded.
+    pub appendonly: bool,
+    pub appendfsync: &'static str,
+    pub appendfilename: String,
+    pub appenddirname: String,
+    pub no_appendfsync_on_rewrite: bool,
+    pub auto_aof_rewrite_percentage: i64,
+    pub auto_aof_rewrite_min_size: i64,
+    pub aof_load_truncated: bool,
+    pub aof_use_rdb_preamble: bool,
+    pub aof_rewrite_incremental_fsync: bool,
+    pub aof_timestamp_enabled: bool,
+    pub aof_disable_auto_gc: bool,
     pub notify_keyspace_events: u32,
     pub obuf_limits: [ObufLimit; 3],
     pub oom_score_adj_values: [i64; 3],
@@ -458,7 +475,7 @@ impl Config {
                 }
                 continue;
             }
-            for d in DIRECTIVES {
+            for d in DIRECTIVES.iter().filter(|d| d.flags & HIDDEN == 0) {
                 for name in std::iter::once(d.name).chain(d.alias) {
                     if glob::matches_nocase(pattern.as_bytes(), name.as_bytes())
                         && !seen.iter().any(|(n, _)| n == name)

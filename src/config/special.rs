@@ -100,6 +100,39 @@ pub fn format_dir(_c: &Config) -> String {
         .unwrap_or_default()
 }
 
+/// appendfilename and appenddirname name entries of `dir`, never paths
+/// (Redis's isValidAOFfilename / isValidAOFdirname).
+fn aof_name(args: &[String], what: &str, kind: &str) -> Result<String, String> {
+    let [name] = args else {
+        return Err("wrong number of arguments".into());
+    };
+    if name.is_empty() {
+        return Err(format!("{what} can't be empty"));
+    }
+    if name.contains(['/', '\\']) {
+        return Err(format!("{what} can't be a path, just a {kind}"));
+    }
+    Ok(name.clone())
+}
+
+pub fn parse_appendfilename(c: &mut Config, args: &[String]) -> Result<(), String> {
+    c.appendfilename = aof_name(args, "appendfilename", "filename")?;
+    Ok(())
+}
+
+pub fn format_appendfilename(c: &Config) -> String {
+    c.appendfilename.clone()
+}
+
+pub fn parse_appenddirname(c: &mut Config, args: &[String]) -> Result<(), String> {
+    c.appenddirname = aof_name(args, "appenddirname", "dirname")?;
+    Ok(())
+}
+
+pub fn format_appenddirname(c: &Config) -> String {
+    c.appenddirname.clone()
+}
+
 /// Keyspace notification classes (Redis's NOTIFY_* flags).
 pub mod notify {
     pub const KEYSPACE: u32 = 1 << 0;

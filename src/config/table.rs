@@ -19,6 +19,8 @@ pub const IMMUTABLE: u8 = 1;
 pub const PROTECTED: u8 = 2;
 /// Takes several arguments on one line (save, bind, ...).
 pub const MULTI_ARG: u8 = 4;
+/// For tests: CONFIG GET finds it by its exact name only, not by pattern.
+pub const HIDDEN: u8 = 8;
 
 const YES_NO: Kind = Kind::Bool;
 
@@ -238,6 +240,17 @@ pub static DIRECTIVES: &[Directive] = &[
         IMMUTABLE
     ),
     d!("rdb-del-sync-files", YES_NO, "no", PASSIVE),
+    // Microseconds a background save or rewrite waits after each key,
+    // to make it slow on purpose in tests.
+    flags!(
+        d!(
+            "rdb-key-save-delay",
+            int(i32::MIN as i64, I32),
+            "0",
+            Slot::Int(|c| &mut c.rdb_key_save_delay)
+        ),
+        HIDDEN
+    ),
     d!("rdb-save-incremental-fsync", YES_NO, "yes", PASSIVE),
     d!(
         "stop-writes-on-bgsave-error",
@@ -245,29 +258,88 @@ pub static DIRECTIVES: &[Directive] = &[
         "yes",
         Slot::Bool(|c| &mut c.stop_writes_on_bgsave_error)
     ),
-    d!("appendonly", YES_NO, "no", PASSIVE),
+    // The append-only file (acted on by persistence::aof).
+    d!(
+        "appendonly",
+        YES_NO,
+        "no",
+        Slot::Bool(|c| &mut c.appendonly)
+    ),
     flags!(
-        d!("appendfilename", Kind::Str, "appendonly.aof", PASSIVE),
+        d!(
+            "appendfilename",
+            Kind::Str,
+            "appendonly.aof",
+            Slot::Special(
+                special::parse_appendfilename,
+                special::format_appendfilename
+            )
+        ),
         IMMUTABLE
     ),
     flags!(
-        d!("appenddirname", Kind::Str, "appendonlydir", PASSIVE),
+        d!(
+            "appenddirname",
+            Kind::Str,
+            "appendonlydir",
+            Slot::Special(special::parse_appenddirname, special::format_appenddirname)
+        ),
         IMMUTABLE
     ),
     d!(
         "appendfsync",
         Kind::Enum(&["everysec", "always", "no"]),
         "everysec",
-        PASSIVE
+        Slot::Enum(|c| &mut c.appendfsync)
     ),
-    d!("no-appendfsync-on-rewrite", YES_NO, "no", PASSIVE),
-    d!("auto-aof-rewrite-percentage", int(0, I32), "100", PASSIVE),
-    d!("auto-aof-rewrite-min-size", mem(I64), "67108864", PASSIVE),
-    d!("aof-load-truncated", YES_NO, "yes", PASSIVE),
-    d!("aof-use-rdb-preamble", YES_NO, "yes", PASSIVE),
-    d!("aof-rewrite-incremental-fsync", YES_NO, "yes", PASSIVE),
-    d!("aof-timestamp-enabled", YES_NO, "no", PASSIVE),
-    d!("aof-disable-auto-gc", YES_NO, "no", PASSIVE),
+    d!(
+        "no-appendfsync-on-rewrite",
+        YES_NO,
+        "no",
+        Slot::Bool(|c| &mut c.no_appendfsync_on_rewrite)
+    ),
+    d!(
+        "auto-aof-rewrite-percentage",
+        int(0, I32),
+        "100",
+        Slot::Int(|c| &mut c.auto_aof_rewrite_percentage)
+    ),
+    d!(
+        "auto-aof-rewrite-min-size",
+        mem(I64),
+        "67108864",
+        Slot::Int(|c| &mut c.auto_aof_rewrite_min_size)
+    ),
+    d!(
+        "aof-load-truncated",
+        YES_NO,
+        "yes",
+        Slot::Bool(|c| &mut c.aof_load_truncated)
+    ),
+    d!(
+        "aof-use-rdb-preamble",
+        YES_NO,
+        "yes",
+        Slot::Bool(|c| &mut c.aof_use_rdb_preamble)
+    ),
+    d!(
+        "aof-rewrite-incremental-fsync",
+        YES_NO,
+        "yes",
+        Slot::Bool(|c| &mut c.aof_rewrite_incremental_fsync)
+    ),
+    d!(
+        "aof-timestamp-enabled",
+        YES_NO,
+        "no",
+        Slot::Bool(|c| &mut c.aof_timestamp_enabled)
+    ),
+    d!(
+        "aof-disable-auto-gc",
+        YES_NO,
+        "no",
+        Slot::Bool(|c| &mut c.aof_disable_auto_gc)
+    ),
     d!(
         "sanitize-dump-payload",
         Kind::Enum(&["no", "yes", "clients"]),

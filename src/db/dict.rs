@@ -200,6 +200,10 @@ impl<V> Dict<V> {
     /// Adds a key known to be absent, at the head of its chain (in the new
     /// table while rehashing, so the old one only ever shrinks).
     pub fn insert_new(&mut self, hash: u64, key: Key, value: V) {
+        // Each add moves the rehash along, as Redis's dictAddRaw does: a
+        // run of adds with no lookups between them (loading a file) must
+        // not pile every key onto the new table's first chains.
+        self.rehash_step();
         self.expand_if_needed();
         let t = if self.is_rehashing() {
             &mut self.tables[1]

@@ -58,6 +58,13 @@ pub struct Db {
     /// Events the keyspace caused on its own, oldest first, for the
     /// engine to turn into notifications and WATCH invalidation.
     events: Vec<(KeyEvent, Bytes)>,
+    /// Keys deleted by expiry since the engine last looked, while an AOF
+    /// is written (each becomes a DEL in it, as Redis propagates them).
+    expired_log: Option<Vec<Bytes>>,
+    /// Nothing expires while an AOF is being loaded: its commands must
+    /// meet the keys exactly as they were (Redis's keyIsExpired while
+    /// loading).
+    expiry_paused: bool,
 }
 
 /// What happened to a key inside a lookup or a store, rather than in a
@@ -103,7 +110,7 @@ impl Db {
     /// Deletes `key` if its time has passed; true if it was deleted.
     /// Like Redis, a database without volatile keys skips the probe.
     fn expire_if_needed(&mut self, hash: u64, key: &[u8], now_ms: i64) -> bool {
-        if self.expires.is_empty() {
+        if self.expires.is_empty() || self.expiry_paused {
             return false;
         }
         match self.expires.get_hashed(hash, key) {
@@ -112,6 +119,9 @@ impl Db {
                 self.expires.remove_hashed(hash, key);
                 self.stats.expired += 1;
                 self.log_event(KeyEvent::Expired, key);
+                if let Some(log) = &mut self.expired_log {
+                    log.push(Bytes::copy_from_slice(key));
+                }
                 true
             }
             _ => false,
@@ -344,6 +354,33 @@ impl Db {
     /// The events recorded since the last call, oldest first.
     pub fn take_events(&mut self) -> Vec<(KeyEvent, Bytes)> {
         std::mem::take(&mut self.events)
+    }
+
+    /// Starts or stops logging keys deleted by expiry (see `expired_log`).
+    pub fn log_expired(&mut self, on: bool) {
+        match (on, &self.expired_log) {
+            (true, None) => self.expired_log = Some(Vec::new()),
+            (false, Some(_)) => self.expired_log = None,
+            _ => {}
+        }
+    }
+
+    /// Whether expired keys wait to be taken.
+    pub fn has_expired(&self) -> bool {
+        self.expired_log.as_ref().is_some_and(|l| !l.is_empty())
+    }
+
+    /// The keys deleted by expiry since the last call, oldest first.
+    pub fn take_expired(&mut self) -> Vec<Bytes> {
+        match &mut self.expired_log {
+            Some(log) => std::mem::take(log),
+            None => Vec::new(),
+        }
+    }
+
+    /// Stops or restarts expiry (while an AOF is loaded).
+    pub fn pause_expiry(&mut self, paused: bool) {
+        self.expiry_paused = paused;
     }
 
     /// Starts or stops recording created keys (see `created`).

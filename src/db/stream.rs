@@ -447,6 +447,18 @@ impl Stream {
         out
     }
 
+    /// The first entry's ID, deleted or not (Redis's streamGetEdgeID
+    /// without skipping tombstones); the largest ID when there is none.
+    pub fn first_entry_id(&self) -> StreamId {
+        if let Some(&(master, ref lp)) = self.nodes.first() {
+            let (fields, first) = master_fields(lp);
+            if let Some(h) = first.and_then(|pos| read_head(lp, pos, master, fields.len())) {
+                return h.id;
+            }
+        }
+        StreamId::MAX
+    }
+
     /// Flags the entry deleted (dropping its block when it was the last
     /// live one there); false if there is no such live entry.
     pub fn delete(&mut self, id: StreamId) -> bool {

@@ -14,6 +14,10 @@ use std::io;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChildKind {
     Rdb,
+    /// An AOF rewrite, writing its base as an RDB or as commands.
+    Aof {
+        rdb_preamble: bool,
+    },
 }
 
 /// A running child.
@@ -43,6 +47,8 @@ impl Exit {
 /// runs `work` and exits with 0 if it returned true, 1 otherwise, without
 /// running the parent's exit handlers. The parent gets the child's pid.
 pub fn fork(work: impl FnOnce() -> bool) -> io::Result<libc::pid_t> {
+    // SAFETY: getpid has no preconditions.
+    let parent = unsafe { libc::getpid() };
     // SAFETY: fork has no memory-safety preconditions; the child runs only
     // `work` and then _exit, never returning into the parent's stack.
     let pid = unsafe { libc::fork() };
@@ -50,6 +56,16 @@ pub fn fork(work: impl FnOnce() -> bool) -> io::Result<libc::pid_t> {
         return Err(io::Error::last_os_error());
     }
     if pid == 0 {
+        // A child whose parent is gone (killed, crashed) writes a file
+        // nobody will install: it goes with the parent.
+        // SAFETY: prctl with PR_SET_PDEATHSIG takes a signal number;
+        // getppid and _exit have no preconditions.
+        unsafe {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            if libc::getppid() != parent {
+                libc::_exit(1);
+            }
+        }
         close_inherited_sockets();
         let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or(false);
         // SAFETY: _exit ends the process at once, which is what the child

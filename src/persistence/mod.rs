@@ -5,6 +5,7 @@
 //! (BGSAVE, save points), always through a temporary file renamed over
 //! the live one ([`file`]).
 
+pub mod aof;
 pub mod child;
 pub mod file;
 pub mod rdb;

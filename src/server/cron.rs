@@ -13,6 +13,7 @@ pub struct CronState {
     loops: u64,
     last_sample_ms: i64,
     last_log_ms: i64,
+    last_second: i64,
 }
 
 /// One cron tick; returns the time until the next.
@@ -29,7 +30,9 @@ pub fn run(server: &mut Server) -> Duration {
     server.engine.memory_peak = server.engine.memory_peak.max(used);
     clients_cron(server, now);
     databases_cron(server, now, period);
-    server.engine.persistence_cron(now);
+    let second = now / 1000 != server.cron.last_second;
+    server.cron.last_second = now / 1000;
+    server.engine.persistence_cron(now, second);
 
     if now - server.cron.last_log_ms >= 5000 {
         server.cron.last_log_ms = now;
@@ -105,13 +108,19 @@ fn databases_cron(server: &mut Server, now: i64, period: Duration) {
     let engine = &mut server.engine;
     // Redis gives the slow expire cycle 25% of the tick.
     let budget = period / 4;
-    let expired = crate::db::expire::active_expire_cycle(
-        &mut engine.keyspace,
-        now,
-        budget,
-        &mut engine.expire_next_db,
-    );
+    let expired = if engine.active_expire {
+        crate::db::expire::active_expire_cycle(
+            &mut engine.keyspace,
+            now,
+            budget,
+            &mut engine.expire_next_db,
+        )
+    } else {
+        0
+    };
     engine.stats.expired_keys_active += expired;
+    // Each key the cycle deleted is logged as a DEL of its own.
+    engine.propagate_expired();
     if expired > 0 {
         let (engine, mut view) = server.split(crate::commands::ConnInfo::default(), usize::MAX);
         engine.drain_key_events(None, &mut view, now);

@@ -149,8 +149,14 @@ impl Server {
                     SIGNAL_TOKEN => self.handle_signals(),
                     Token(t) if t >= LISTENER_BASE => self.accept(t - LISTENER_BASE),
                     Token(t) => {
+                        // Replies wait for the AOF write of what they
+                        // acknowledge, which happens in before_sleep.
                         if event.is_writable() {
-                            self.write_client(t);
+                            if self.engine.aof_pending() {
+                                self.defer_write(t);
+                            } else {
+                                self.write_client(t);
+                            }
                         }
                         if event.is_readable() || event.is_read_closed() || event.is_error() {
                             // A hang-up must be read through to its end
@@ -464,6 +470,16 @@ impl Server {
         }
     }
 
+    /// Leaves a writable client's output for before_sleep.
+    fn defer_write(&mut self, token: usize) {
+        if let Some(Some(c)) = self.clients.get_mut(token)
+            && !c.queued_write
+        {
+            c.queued_write = true;
+            self.pending_write.push(token);
+        }
+    }
+
     fn queue_write(&mut self, token: usize) {
         if let Some(Some(c)) = self.clients.get_mut(token)
             && c.reply.has_pending()
@@ -484,6 +500,10 @@ impl Server {
         for t in std::mem::take(&mut self.to_close) {
             self.close_client(t);
         }
+        // The AOF first: a reply leaves only once the write it
+        // acknowledges is in the file (and on disk with appendfsync
+        // always), as Redis's beforeSleep orders it.
+        self.engine.flush_aof(false);
         for t in std::mem::take(&mut self.pending_write).into_iter().rev() {
             if let Some(Some(c)) = self.clients.get_mut(t) {
                 c.queued_write = false;

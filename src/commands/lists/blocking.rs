@@ -4,7 +4,7 @@
 //! is run again, for the key that received data, once a push arrives.
 //! Inside MULTI they answer at once, as a timeout would.
 
-use super::push_pop::{parse_mpop, pop_first};
+use super::push_pop::{parse_mpop, pop_first, pop_name};
 use super::{End, lmove, parse_end, pop_from, reply_entry};
 use crate::commands::blocking::{BlockKind, keys_to_try, parse_timeout};
 use crate::commands::{CmdResult, Ctx};
@@ -41,6 +41,9 @@ fn bpop(ctx: &mut Ctx, args: &[Bytes], end: End) -> CmdResult {
             reply_entry(reply, element);
             ctx.dirty(1);
             super::popped_events(ctx, key, end);
+            if ctx.propagating() {
+                ctx.propagate_as(vec![pop_name(end), key.clone()]);
+            }
             return Ok(());
         }
     }
@@ -71,6 +74,21 @@ fn bmove(ctx: &mut Ctx, args: &[Bytes], from: End, to: End, deadline: Option<i64
     if let Some(element) = lmove(ctx.db(), &args[1], &args[2], from, to, fill, now)? {
         ctx.dirty(1);
         super::reply_moved(ctx, &element, &args[1], &args[2], from, to);
+        // Logged as the non-blocking move it did.
+        if ctx.propagating() {
+            let logged = if args.len() == 6 {
+                let mut v = vec![Bytes::from_static(b"LMOVE")];
+                v.extend_from_slice(&args[1..5]);
+                v
+            } else {
+                vec![
+                    Bytes::from_static(b"RPOPLPUSH"),
+                    args[1].clone(),
+                    args[2].clone(),
+                ]
+            };
+            ctx.propagate_as(logged);
+        }
     } else if ctx.may_block() {
         ctx.block(BlockKind::List, &args[1..2], deadline, args);
     } else {

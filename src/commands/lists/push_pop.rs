@@ -141,10 +141,26 @@ pub(super) fn pop_first(
             reply_elements(reply, &popped);
             ctx.dirty(popped.len() as u64);
             popped_events(ctx, key, end);
+            // Logged as LPOP/RPOP key <how many it took>.
+            if ctx.propagating() {
+                ctx.propagate_as(vec![
+                    pop_name(end),
+                    key.clone(),
+                    Bytes::from(popped.len().to_string()),
+                ]);
+            }
             return Ok(true);
         }
     }
     Ok(false)
+}
+
+/// The non-blocking pop that logs a pop from `end`.
+pub(super) fn pop_name(end: End) -> Bytes {
+    match end {
+        End::Head => Bytes::from_static(b"LPOP"),
+        End::Tail => Bytes::from_static(b"RPOP"),
+    }
 }
 
 /// LMPOP's arguments, checked in Redis's order: numkeys, then that the

@@ -36,6 +36,9 @@ pub(super) fn spop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         return Ok(());
     };
     let popped = set.pop_random(rng);
+    let logged = popped
+        .as_ref()
+        .map(|p| Bytes::copy_from_slice(p.as_member().as_bytes(&mut [0u8; 20])));
     let emptied = set.is_empty();
     ctx.dirty(1);
     ctx.notify(class::SET, "spop", key);
@@ -43,6 +46,10 @@ pub(super) fn spop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         reply_member(ctx.reply, popped.as_member());
     }
     popped_events(ctx, key, emptied);
+    // A random choice is logged as the member it chose.
+    if let Some(member) = logged.filter(|_| ctx.propagating()) {
+        ctx.propagate_as(vec![Bytes::from_static(b"SREM"), key.clone(), member]);
+    }
     Ok(())
 }
 
@@ -59,6 +66,7 @@ fn pop_count(arg: &[u8]) -> Result<u64, CmdError> {
 fn spop_count(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let key = &args[1];
     let count = pop_count(&args[2])?;
+    let propagating = ctx.propagating();
     let max = max_intset(ctx);
     let now = ctx.now_ms;
     let Some(set) = write_set(ctx.db(), key, now)? else {
@@ -81,6 +89,9 @@ fn spop_count(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         let all = combine(&[set], Op::Union, max);
         reply_members(reply, &all);
         popped_events(ctx, key, true);
+        if ctx.propagating() {
+            ctx.propagate_as(vec![Bytes::from_static(b"DEL"), key.clone()]);
+        }
         return Ok(());
     }
     // The event went out first; this second look at the key has no side
@@ -90,11 +101,20 @@ fn spop_count(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     };
     reply.set(count as usize);
     let keep = size - count;
+    // The members taken, for the log: one SREM each, as Redis 7.0 logs a
+    // random choice.
+    let mut taken: Option<Vec<Bytes>> = propagating.then(Vec::new);
+    let mut note = |m: crate::db::set::Member| {
+        if let Some(t) = &mut taken {
+            t.push(Bytes::copy_from_slice(m.as_bytes(&mut [0u8; 20])));
+        }
+    };
     if keep.saturating_mul(SPOP_MOVE_STRATEGY_MUL) > count {
         // Few to pop: pop them one by one.
         for _ in 0..count {
             if let Some(popped) = set.pop_random(rng) {
                 reply_member(reply, popped.as_member());
+                note(popped.as_member());
             }
         }
     } else {
@@ -111,10 +131,17 @@ fn spop_count(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         }
         for m in set.iter() {
             reply_member(reply, m);
+            note(m);
         }
         *set = kept.unwrap_or_default();
     }
     popped_events(ctx, key, false);
+    if let Some(taken) = taken {
+        for member in taken {
+            ctx.also_propagate(&[&b"SREM"[..], key, &member]);
+        }
+        ctx.prevent_propagation();
+    }
     Ok(())
 }
 

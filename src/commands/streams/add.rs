@@ -20,6 +20,9 @@ struct AddArgs {
     id: Option<id::Parsed>,
     /// Where the field/value pairs start (XADD).
     fields_at: usize,
+    /// Where the trim threshold is (an approximate trim is logged with
+    /// `=` and the threshold it reached).
+    threshold_at: usize,
 }
 
 fn parse_add_or_trim(args: &[Bytes], xadd: bool, node_entries: i64) -> Result<AddArgs, CmdError> {
@@ -28,6 +31,7 @@ fn parse_add_or_trim(args: &[Bytes], xadd: bool, node_entries: i64) -> Result<Ad
         nomkstream: false,
         id: None,
         fields_at: args.len(),
+        threshold_at: 0,
     };
     let mut limit: i64 = 0;
     let mut limit_given = false;
@@ -53,6 +57,7 @@ fn parse_add_or_trim(args: &[Bytes], xadd: bool, node_entries: i64) -> Result<Ad
                 approx = next[0] == b'~';
                 i += 1;
             }
+            out.threshold_at = i + 1;
             let to = if is(opt, "maxlen") {
                 let n = arg_i64(&args[i + 1])?;
                 if n < 0 {
@@ -119,6 +124,7 @@ fn parse_add_or_trim(args: &[Bytes], xadd: bool, node_entries: i64) -> Result<Ad
 /// *|id field value [field value ...]
 pub(super) fn xadd(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let node_entries = ctx.engine.config.stream_node_max_entries;
+    let ctx_propagating = ctx.propagating();
     let a = parse_add_or_trim(args, true, node_entries)?;
     let pairs = args.get(a.fields_at..).unwrap_or(&[]);
     if pairs.len() < 2 || pairs.len() % 2 == 1 {
@@ -155,6 +161,18 @@ pub(super) fn xadd(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let id = next_id(s, a.id, now)?;
     s.append(id, pairs, limits);
     let trimmed = a.trim.map_or(0, |t| s.trim(t));
+    // Logged with the ID it got and, after an approximate trim, the exact
+    // trim it did (Redis's streamRewriteTrimArgument).
+    let logged = ctx_propagating.then(|| {
+        let mut v = args.to_vec();
+        if let Some(t) = a.trim.filter(|t| t.approx) {
+            exact_trim_args(&mut v, s, t, a.threshold_at);
+        }
+        if a.id.is_none_or(|p| !p.seq_given) {
+            v[a.fields_at - 1] = Bytes::from(id.to_string());
+        }
+        v
+    });
     // A new stream's `new` event precedes the reply.
     ctx.flush_key_events();
     reply_id(ctx.reply, id);
@@ -165,7 +183,21 @@ pub(super) fn xadd(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         ctx.notify(class::STREAM, "xtrim", key);
     }
     ctx.signal_ready(key);
+    if let Some(v) = logged {
+        ctx.propagate_as(v);
+    }
     Ok(())
+}
+
+/// Turns `~ threshold` into `= <what the trim reached>`: the length, or
+/// the first entry's ID (the largest ID when the stream is empty), so a
+/// replay trims exactly as much.
+fn exact_trim_args(v: &mut [Bytes], s: &Stream, t: Trim, threshold_at: usize) {
+    v[threshold_at - 1] = Bytes::from_static(b"=");
+    v[threshold_at] = match t.to {
+        TrimTo::MaxLen(_) => Bytes::from(s.len().to_string()),
+        TrimTo::MinId(_) => Bytes::from(s.first_entry_id().to_string()),
+    };
 }
 
 /// The ID a new entry gets: the given one, `<ms>-*` completed, or the
@@ -206,8 +238,17 @@ pub(super) fn xtrim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
     let a = parse_add_or_trim(args, false, node_entries)?;
     let mut removed = 0;
+    let mut logged = None;
     if let (Some(s), Some(t)) = (write_stream(ctx.db(), &args[1], now)?, a.trim) {
         removed = s.trim(t);
+        if removed > 0 && t.approx {
+            let mut v = args.to_vec();
+            exact_trim_args(&mut v, s, t, a.threshold_at);
+            logged = Some(v);
+        }
+    }
+    if let Some(v) = logged {
+        ctx.propagate_as(v);
     }
     ctx.dirty(removed);
     // Redis publishes the trim before it replies.

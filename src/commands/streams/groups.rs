@@ -1,6 +1,7 @@
 //! Consumer groups: XGROUP's subcommands, XACK, XPENDING, XCLAIM and
 //! XAUTOCLAIM.
 
+use super::log;
 use super::{
     c_str, parse_bound, parse_id, parse_strict_id, read_stream, reply_id, reply_one, write_stream,
 };
@@ -338,6 +339,7 @@ pub(super) fn xpending(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 /// [TIME unix-ms] [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID id]
 pub(super) fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
+    let propagating = ctx.propagating();
     let has_group =
         read_stream(ctx.db(), &args[1], now)?.is_some_and(|s| s.groups.contains_key(&args[2][..]));
     if !has_group {
@@ -352,7 +354,7 @@ pub(super) fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let mut j = 5;
     while j < args.len() {
         match id::parse(&args[j], 0, true, false) {
-            Some(p) => ids.push(p.id),
+            Some(p) => ids.push((p.id, j)),
             None => break,
         }
         j += 1;
@@ -403,17 +405,27 @@ pub(super) fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let mut claimed = Vec::new();
     let mut dirty = 0;
     let mut created = false;
+    // Each claim is logged as an XCLAIM that replays it exactly; a LASTID
+    // that moved the group alone, as the group's new position.
+    let mut log = propagating.then(Vec::new);
+    let mut moved_last_id = false;
     {
-        let exists: Vec<bool> = ids.iter().map(|id| s.contains(*id)).collect();
+        let exists: Vec<bool> = ids.iter().map(|(id, _)| s.contains(*id)).collect();
         let Some(g) = s.groups.get_mut(&args[2][..]) else {
             return Ok(());
         };
         if last_id > g.last_id {
             g.last_id = last_id;
             dirty += 1;
+            moved_last_id = true;
         }
-        for (id, exists) in ids.iter().copied().zip(exists) {
+        for ((id, at), exists) in ids.iter().copied().zip(exists) {
             if !exists {
+                if let Some(log) = &mut log
+                    && let Some(op) = log::xclaim_of(&args[1], &args[2], args[at].clone(), id, g)
+                {
+                    log.push(op);
+                }
                 if g.ack(id) {
                     dirty += 1;
                 }
@@ -438,12 +450,27 @@ pub(super) fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
                     p.delivery_count += 1;
                 }
             }
+            if let Some(log) = &mut log
+                && let Some(op) = log::xclaim_of(&args[1], &args[2], args[at].clone(), id, g)
+            {
+                log.push(op);
+            }
             claimed.push(id);
             dirty += 1;
+        }
+        if moved_last_id
+            && let Some(log) = &mut log
+            && log.is_empty()
+        {
+            log.push(log::setid(&args[1], &args[2], g));
         }
     }
     reply_claimed(ctx, &args[1], &claimed, justid, created)?;
     ctx.dirty(dirty);
+    for op in log.unwrap_or_default() {
+        ctx.also_propagate(&op);
+    }
+    ctx.prevent_propagation();
     Ok(())
 }
 
@@ -481,6 +508,7 @@ fn reply_claimed(
 /// to ten times that many; replies with the cursor to continue from, the
 /// entries and the IDs it dropped from the PEL because they are gone.
 pub(super) fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
+    let propagating = ctx.propagating();
     let min_idle = crate::util::parse_i64(&args[4])
         .ok_or(CmdError::text(
             "ERR Invalid min-idle-time argument for XAUTOCLAIM",
@@ -532,12 +560,21 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let mut next = 0;
     let mut dirty = 0;
     let mut created = false;
+    let mut log = propagating.then(Vec::new);
+    let note = |log: &mut Option<Vec<Vec<Bytes>>>, g: &crate::db::stream::Group, id| {
+        if let Some(log) = log
+            && let Some(op) = log::xclaim_of(&args[1], &args[2], log::id_bytes(id), id, g)
+        {
+            log.push(op);
+        }
+    };
     if let Some(g) = s.groups.get_mut(&args[2][..]) {
         while attempts > 0 && count > 0 && next < pending.len() {
             attempts -= 1;
             let id = pending[next];
             next += 1;
             if !exists[next - 1] {
+                note(&mut log, g, id);
                 g.ack(id);
                 deleted.push(id);
                 count -= 1;
@@ -549,6 +586,7 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             }
             created |= g.see_consumer(name, now);
             g.deliver(id, name, now, !justid);
+            note(&mut log, g, id);
             claimed.push(id);
             count -= 1;
             dirty += 1;
@@ -563,5 +601,9 @@ pub(super) fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         reply_id(ctx.reply, id);
     }
     ctx.dirty(dirty);
+    for op in log.unwrap_or_default() {
+        ctx.also_propagate(&op);
+    }
+    ctx.prevent_propagation();
     Ok(())
 }

@@ -197,7 +197,7 @@ fn read(ctx: &mut Ctx, args: &[Bytes], xreadgroup: bool) -> CmdResult {
             if woken.is_some()
                 && let Some((group, consumer)) = r.group
             {
-                ensure_consumer(ctx, key, group, consumer)?;
+                ensure_consumer(ctx, key, group, consumer, r.noack)?;
             }
             header_at = Some(());
             // Redis sizes the outer reply after serving; count first.
@@ -221,12 +221,27 @@ fn read(ctx: &mut Ctx, args: &[Bytes], xreadgroup: bool) -> CmdResult {
                 }
             }
             Some((group, consumer)) => {
-                serve_group(ctx, key, group, consumer, plan, wants[i], count, r.noack)?;
+                let mut log = ctx.propagating().then(Vec::new);
+                let how = Serve {
+                    start: plan,
+                    want: wants[i],
+                    count,
+                    noack: r.noack,
+                };
+                serve_group(ctx, key, group, consumer, how, &mut log)?;
                 ctx.dirty(1);
+                for op in log.unwrap_or_default() {
+                    ctx.also_propagate(&op);
+                }
             }
         }
     }
     let _ = header_at;
+    // What a group read changed was logged entry by entry (XCLAIM) or as
+    // the group's new position; the command itself never is.
+    if r.group.is_some() {
+        ctx.prevent_propagation();
+    }
     if served > 0 {
         return Ok(());
     }
@@ -319,10 +334,19 @@ fn plan_serve(
 }
 
 /// Makes sure the group has the reader's consumer, publishing its
-/// creation; marks it seen.
-fn ensure_consumer(ctx: &mut Ctx, key: &[u8], group: &[u8], consumer: &[u8]) -> CmdResult {
+/// creation; marks it seen. Under NOACK no XCLAIM will carry the new
+/// consumer into the log, so its creation is logged itself (Redis 7.0's
+/// streamPropagateConsumerCreation).
+fn ensure_consumer(
+    ctx: &mut Ctx,
+    key: &Bytes,
+    group: &Bytes,
+    consumer: &Bytes,
+    noack: bool,
+) -> CmdResult {
     let now = ctx.now_ms;
-    let created = match write_stream(ctx.db(), key, now)?.and_then(|s| s.groups.get_mut(group)) {
+    let created = match write_stream(ctx.db(), key, now)?.and_then(|s| s.groups.get_mut(&group[..]))
+    {
         Some(g) => {
             let (c, created) = g.consumer(consumer, now);
             c.seen_time = now;
@@ -332,31 +356,52 @@ fn ensure_consumer(ctx: &mut Ctx, key: &[u8], group: &[u8], consumer: &[u8]) -> 
     };
     if created {
         ctx.notify(class::STREAM, "xgroup-createconsumer", key);
+        if noack && ctx.propagating() {
+            ctx.also_propagate(&super::log::create_consumer(key, group, consumer));
+        }
     }
     Ok(())
 }
 
-/// Serves a group reader: its own pending entries from `start` (history),
-/// or new entries, which join the PEL unless NOACK. A new consumer's
-/// event goes out after the key, before the entries, as in Redis.
-#[allow(clippy::too_many_arguments)]
-fn serve_group(
-    ctx: &mut Ctx,
-    key: &[u8],
-    group: &[u8],
-    consumer: &[u8],
+/// What a group reader asked for: from which ID, history or new entries,
+/// how many, and whether they skip the PEL.
+struct Serve {
     start: StreamId,
     want: Want,
     count: usize,
     noack: bool,
+}
+
+/// Serves a group reader: its own pending entries from `start` (history),
+/// or new entries, which join the PEL unless NOACK. A new consumer's
+/// event goes out after the key, before the entries, as in Redis. With
+/// `log`, collects what Redis 7.0 propagates for the read: each new
+/// pending entry as an XCLAIM, or with NOACK the group's new position.
+fn serve_group(
+    ctx: &mut Ctx,
+    key: &Bytes,
+    group: &Bytes,
+    consumer: &Bytes,
+    how: Serve,
+    log: &mut Option<Vec<Vec<Bytes>>>,
 ) -> CmdResult {
+    let Serve {
+        start,
+        want,
+        count,
+        noack,
+    } = how;
     let now = ctx.now_ms;
-    ensure_consumer(ctx, key, group, consumer)?;
+    ensure_consumer(ctx, key, group, consumer, noack)?;
     let (db, reply) = ctx.db_and_reply();
     let Some(s) = stream_again(db, key, now)? else {
         return Ok(());
     };
-    let Some(c) = s.groups.get(group).and_then(|g| g.consumers.get(consumer)) else {
+    let Some(c) = s
+        .groups
+        .get(&group[..])
+        .and_then(|g| g.consumers.get(&consumer[..]))
+    else {
         return Ok(());
     };
     if want != Want::New {
@@ -369,7 +414,7 @@ fn serve_group(
         reply.array(ids.len());
         for id in ids {
             if reply_one_from(reply, s, id) {
-                if let Some(g) = s.groups.get_mut(group)
+                if let Some(g) = s.groups.get_mut(&group[..])
                     && let Some(p) = g.pel.get_mut(&id)
                 {
                     p.delivery_time = now;
@@ -384,14 +429,27 @@ fn serve_group(
         return Ok(());
     }
     let ids = reply_range(reply, s, start, StreamId::MAX, count, false);
+    let advanced = !ids.is_empty();
     for id in ids {
         s.advance_group(group, id);
-        if !noack && let Some(g) = s.groups.get_mut(group) {
+        if !noack && let Some(g) = s.groups.get_mut(&group[..]) {
             g.deliver(id, consumer, now, false);
             if let Some(p) = g.pel.get_mut(&id) {
                 p.delivery_count = 1;
             }
+            if let Some(log) = log
+                && let Some(op) = super::log::xclaim_of(key, group, super::log::id_bytes(id), id, g)
+            {
+                log.push(op);
+            }
         }
+    }
+    if noack
+        && advanced
+        && let Some(log) = log
+        && let Some(g) = s.groups.get(&group[..])
+    {
+        log.push(super::log::setid(key, group, g));
     }
     Ok(())
 }

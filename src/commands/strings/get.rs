@@ -33,6 +33,10 @@ pub(super) fn getdel(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         ctx.db().remove(&args[1]);
         ctx.dirty(1);
         ctx.key_changed(crate::commands::keyevents::class::GENERIC, "del", &args[1]);
+        if ctx.propagating() {
+            let name = crate::commands::expire::del_or_unlink(ctx, "lazyfree-lazy-user-del");
+            ctx.propagate_as(vec![name, args[1].clone()]);
+        }
     }
     Ok(())
 }
@@ -71,6 +75,22 @@ pub(super) fn getex(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     };
     ctx.dirty(1);
     ctx.key_changed(crate::commands::keyevents::class::GENERIC, event, key);
+    // Never logged as GETEX: as the change it made.
+    if ctx.propagating() {
+        let logged = match (event, at) {
+            ("del", _) => vec![
+                crate::commands::expire::del_or_unlink(ctx, "lazyfree-lazy-expire"),
+                key.clone(),
+            ],
+            (_, Some(at)) => vec![
+                Bytes::from_static(b"PEXPIREAT"),
+                key.clone(),
+                Bytes::from(at.to_string()),
+            ],
+            _ => vec![Bytes::from_static(b"PERSIST"), key.clone()],
+        };
+        ctx.propagate_as(logged);
+    }
     Ok(())
 }
 

@@ -66,6 +66,7 @@ fn incr_by(ctx: &mut Ctx, key: &[u8], by: i64) -> CmdResult {
 /// (never `int`-encoded, unlike INCR's result); a TTL is kept.
 pub(super) fn incrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let now = ctx.now_ms;
+    let ctx_propagating = ctx.propagating();
     let db = ctx.db();
     let lfu = db.access_policy().is_lfu();
     let obj = db.get_mut(&args[1], now);
@@ -86,6 +87,9 @@ pub(super) fn incrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     };
     // Redis publishes the event first and replies after.
     let value = Str::from_vec(sum.clone());
+    // Logged as the value it stored: a replay must not add again with
+    // another precision or rounding.
+    let logged = ctx_propagating.then(|| Bytes::copy_from_slice(&sum));
     match obj {
         Some(o) => {
             let clock = o.clock();
@@ -102,5 +106,13 @@ pub(super) fn incrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         &args[1],
     );
     ctx.reply.bulk(&sum);
+    if let Some(value) = logged {
+        ctx.propagate_as(vec![
+            Bytes::from_static(b"SET"),
+            args[1].clone(),
+            value,
+            Bytes::from_static(b"KEEPTTL"),
+        ]);
+    }
     Ok(())
 }

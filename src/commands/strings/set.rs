@@ -176,7 +176,33 @@ pub(super) fn set(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     if !opts.get {
         ctx.reply.ok();
     }
+    // Logged with an absolute time, or without GET (a replay has no
+    // client to answer), as Redis's setGenericCommand rewrites it.
+    if let Expiry::At(at) = expiry {
+        propagate_set_pxat(ctx, &args[1], &args[2], at);
+    } else if opts.get && ctx.propagating() {
+        let kept = args
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| *i < 3 || !is(a, "get"))
+            .map(|(_, a)| a.clone())
+            .collect();
+        ctx.propagate_as(kept);
+    }
     Ok(())
+}
+
+/// `SET key value PXAT <ms>`: how every SET with an expire is logged.
+fn propagate_set_pxat(ctx: &mut Ctx, key: &Bytes, value: &Bytes, at: i64) {
+    if ctx.propagating() {
+        ctx.propagate_as(vec![
+            Bytes::from_static(b"SET"),
+            key.clone(),
+            value.clone(),
+            Bytes::from_static(b"PXAT"),
+            Bytes::from(at.to_string()),
+        ]);
+    }
 }
 
 pub(super) fn setnx(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
@@ -206,12 +232,20 @@ fn set_with_ttl(ctx: &mut Ctx, args: &[Bytes], unit_ms: i64, cmd: &str) -> CmdRe
     let at = parse_expire(ctx, &args[2], unit_ms, true, cmd)?;
     store_string(ctx, &args[1], Str::from_arg(&args[3]), Expiry::At(at));
     ctx.reply.ok();
+    propagate_set_pxat(ctx, &args[1], &args[3], at);
     Ok(())
 }
 
 pub(super) fn getset(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     reply_get(ctx, &args[1])?;
     store_string(ctx, &args[1], Str::from_arg(&args[2]), Expiry::None);
+    if ctx.propagating() {
+        ctx.propagate_as(vec![
+            Bytes::from_static(b"SET"),
+            args[1].clone(),
+            args[2].clone(),
+        ]);
+    }
     Ok(())
 }
 

@@ -86,6 +86,16 @@ pub fn generic_pop(
             ctx.notify(crate::commands::keyevents::class::GENERIC, "del", key);
         }
         ctx.signal_modified(key);
+        // The multi-key and blocking forms are logged as the plain pop
+        // they did (with the count taken, when they have one).
+        if emit_key && ctx.propagating() {
+            let name: &'static [u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
+            let mut logged = vec![Bytes::from_static(name), key.clone()];
+            if count.is_some() {
+                logged.push(Bytes::from(n.to_string()));
+            }
+            ctx.propagate_as(logged);
+        }
     }
     Ok(true)
 }

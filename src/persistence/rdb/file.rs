@@ -28,6 +28,8 @@ pub struct SaveOptions {
     pub hint: AccessHint,
     /// The time idle times and LFU decay are computed at.
     pub now_ms: i64,
+    /// rdb-key-save-delay: microseconds to wait after each key.
+    pub key_delay_us: i64,
 }
 
 /// Redis saves each key's idle time under an LRU eviction policy and
@@ -55,7 +57,21 @@ impl SaveOptions {
             aof_base: false,
             hint,
             now_ms,
+            key_delay_us: c.rdb_key_save_delay,
         }
+    }
+}
+
+/// Redis's debugDelay: a positive delay sleeps that many microseconds, a
+/// negative one sleeps one microsecond once in `-delay` calls on average.
+pub fn key_delay(us: i64) {
+    let us = if us < 0 {
+        i64::from(fastrand::i64(..).rem_euclid(-us) == 0)
+    } else {
+        us
+    };
+    if us > 0 {
+        std::thread::sleep(std::time::Duration::from_micros(us as u64));
     }
 }
 
@@ -133,6 +149,7 @@ pub fn save<W: Write>(out: W, keyspace: &Keyspace, opts: &SaveOptions) -> io::Re
             enc.byte(type_of(&obj.value))?;
             enc.string(key.as_bytes())?;
             enc.value(&obj.value)?;
+            key_delay(opts.key_delay_us);
         }
     }
     enc.byte(op::EOF)?;
@@ -181,6 +198,9 @@ pub struct LoadReport {
     pub aux: Vec<(Vec<u8>, Vec<u8>)>,
     /// The trailer was zero (saved with rdbchecksum no).
     pub checksum_absent: bool,
+    /// Bytes the file took, trailer included: an old AOF with an RDB
+    /// preamble goes on with commands after them.
+    pub bytes_read: usize,
 }
 
 /// The format version in a `REDIS0010` header, read as C's atoi reads it.
@@ -316,5 +336,6 @@ pub fn load(
             });
         }
     }
+    report.bytes_read = r.offset();
     Ok(report)
 }

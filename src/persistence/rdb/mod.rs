@@ -31,7 +31,7 @@ mod tests;
 #[cfg(test)]
 mod tests_corrupt;
 
-pub use file::{LoadOptions, LoadReport, SaveOptions, load, save};
+pub use file::{LoadOptions, LoadReport, SaveOptions, key_delay, load, save};
 pub use load::Limits;
 pub use read::Reader;
 pub use write::Encoder;

@@ -54,6 +54,7 @@ fn save_opts() -> SaveOptions {
         aof_base: false,
         hint: AccessHint::None,
         now_ms: crate::util::now_ms(),
+        key_delay_us: 0,
     }
 }
 

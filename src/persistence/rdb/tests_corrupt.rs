@@ -49,6 +49,7 @@ fn opts() -> SaveOptions {
         aof_base: false,
         hint: AccessHint::None,
         now_ms: 0,
+        key_delay_us: 0,
     }
 }
 
