@@ -103,7 +103,7 @@ FERREDIS_BIN="$root/target/release/ferredis" python3 scripts/aof/propagation.py 
 step "AOF: files written by Redis 7.0 and by ferredis load alike in both"
 FERREDIS_BIN="$root/target/release/ferredis" python3 scripts/aof/interop.py
 
-step "AOF: acknowledged writes survive SIGKILL (always), losses under everysec"
+step "AOF: acknowledged writes survive SIGKILL (always), losses under everysec, also with a BGSAVE or BGREWRITEAOF running"
 FERREDIS_BIN="$root/target/release/ferredis" python3 scripts/aof/crash.py
 
 step "Checking ferredis is still up and stopping both servers"

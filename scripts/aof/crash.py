@@ -11,8 +11,11 @@ same directory, again and again:
                   SET holds its value);
   always+rewrite  the same, each kill landing while a BGREWRITEAOF child
                   is writing a new base (rdb-key-save-delay slows it);
+  always+bgsave   the same, each kill landing while a BGSAVE child writes
+                  dump.rdb;
   everysec        reports how many acknowledged writes were lost per crash
-                  (Redis promises at most about one second's worth).
+                  (Redis promises at most about one second's worth);
+  everysec+rewrite, everysec+bgsave  the same with a child at the kill.
 
 Usage: scripts/aof/crash.py [--rounds N] [--clients N] [--only MODE]
 (AOF_PORTS=first-last keeps the servers on those ports; FERREDIS_BIN
@@ -82,10 +85,19 @@ def verify(c, acked_incr, acked_sets):
     return lost, missing, over
 
 
-def wait_rewrite_running(c, timeout=5):
+# The child a mode keeps running at the kill: the command that starts it
+# and the INFO persistence line that says it runs.
+CHILDREN = {
+    "rewrite": ("BGREWRITEAOF", b"aof_rewrite_in_progress:1"),
+    "bgsave": ("BGSAVE", b"rdb_bgsave_in_progress:1"),
+}
+MODES = ["always", "always+rewrite", "always+bgsave", "everysec", "everysec+rewrite", "everysec+bgsave"]
+
+
+def wait_child_running(c, running, timeout=5):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if b"aof_rewrite_in_progress:1" in c.call("INFO", "persistence"):
+        if running in c.call("INFO", "persistence"):
             return True
         time.sleep(0.01)
     return False
@@ -102,17 +114,17 @@ def run_mode(mode, args, work):
 
 
 def run_rounds(mode, args, work, servers):
-    policy = "everysec" if mode == "everysec" else "always"
-    rewrite = mode == "always+rewrite"
+    policy, _, child_kind = mode.partition("+")
+    child = CHILDREN.get(child_kind)
     d = os.path.join(work, mode.replace("+", "-"))
     flags = ["--appendonly", "yes", "--appendfsync", policy]
-    if rewrite:
-        # About a second per rewrite over the preloaded keys.
+    if child:
+        # About a second per rewrite or save over the preloaded keys.
         flags += ["--rdb-key-save-delay", "50"]
     rnd = random.Random(args.seed)
     s = Server("ferredis", d, *flags)
     servers.append(s)
-    if rewrite:
+    if child:
         c = s.conn()
         c.pipeline([["SET", "pre:%d" % i, "x" * 20] for i in range(20000)])
         c.close()
@@ -127,14 +139,15 @@ def run_rounds(mode, args, work, servers):
         for w in writers:
             w.start()
         time.sleep(rnd.uniform(0.2, 0.8))
-        if rewrite:
+        if child:
+            start, running = child
             ctl = s.conn()
-            ctl.call("BGREWRITEAOF")
-            if not wait_rewrite_running(ctl):
-                fail("round %d: the rewrite did not start" % r)
+            ctl.call(start)
+            if not wait_child_running(ctl, running):
+                fail("%s round %d: the %s did not start" % (mode, r, start))
             time.sleep(rnd.uniform(0.0, 0.3))
-            if b"aof_rewrite_in_progress:1" not in ctl.call("INFO", "persistence"):
-                fail("round %d: the rewrite ended before the kill; slow it down" % r)
+            if running not in ctl.call("INFO", "persistence"):
+                fail("%s round %d: the %s ended before the kill; slow it down" % (mode, r, start))
             ctl.close()
         s.kill()
         elapsed_total += time.time() - t0
@@ -166,10 +179,10 @@ def run_rounds(mode, args, work, servers):
     s.shutdown()
     rate = total_acked / elapsed_total if elapsed_total else 0
     if policy == "always":
-        print("ok  %-15s %d SIGKILLs, %d acknowledged writes (%.0f/s), none lost" % (
+        print("ok  %-16s %d SIGKILLs, %d acknowledged writes (%.0f/s), none lost" % (
             mode, args.rounds, total_acked, rate))
     else:
-        print("    %-15s %d SIGKILLs, %d acknowledged writes (%.0f/s); lost per crash: max %d, mean %.1f (%.2f s of writes at most)" % (
+        print("    %-16s %d SIGKILLs, %d acknowledged writes (%.0f/s); lost per crash: max %d, mean %.1f (%.2f s of writes at most)" % (
             mode, args.rounds, total_acked, rate, max(losses), sum(losses) / len(losses),
             max(losses) / rate if rate else 0))
 
@@ -179,11 +192,11 @@ def main():
     p.add_argument("--rounds", type=int, default=20)
     p.add_argument("--clients", type=int, default=4)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--only", choices=["always", "always+rewrite", "everysec"])
+    p.add_argument("--only", choices=MODES)
     args = p.parse_args()
     work = tempfile.mkdtemp(prefix="ferredis-aof-crash-")
     try:
-        for mode in ("always", "always+rewrite", "everysec"):
+        for mode in MODES:
             if args.only in (None, mode):
                 run_mode(mode, args, work)
     finally:
