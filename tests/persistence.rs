@@ -177,3 +177,39 @@ fn a_damaged_file_stops_start_up_and_says_where() {
         "{text}"
     );
 }
+
+#[test]
+fn debug_reload_saves_and_loads_back_and_merge_replaces_present_keys() {
+    let dir = TempDir::new();
+    let server = start_in(&dir, &["--save", "", "--enable-debug-command", "yes"]);
+    let mut con = server.client();
+    let reload = |con: &mut redis::Connection, opts: &[&str]| -> redis::RedisResult<String> {
+        redis::cmd("DEBUG").arg("RELOAD").arg(opts).query(con)
+    };
+    // No dump.rdb yet: loading what is on disk fails, as in Redis.
+    let err = reload(&mut con, &["NOSAVE"]).unwrap_err();
+    assert_eq!(err.detail(), Some("Error trying to load the RDB dump"));
+    let err = reload(&mut con, &["MERGE", "x"]).unwrap_err();
+    assert_eq!(
+        err.detail(),
+        Some("DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.")
+    );
+    fill(&mut con);
+    assert_eq!(reload(&mut con, &[]).unwrap(), "OK");
+    check(&mut con);
+    // The file holds str=hello; MERGE NOFLUSH puts it back over a newer
+    // value and drops that value's TTL, and keeps keys the file lacks.
+    let _: () = con.set_ex("str", "newer", 100).unwrap();
+    let _: () = con.set("only-in-memory", "x").unwrap();
+    assert_eq!(reload(&mut con, &["MERGE", "NOSAVE", "NOFLUSH"]).unwrap(), "OK");
+    let str_now: String = con.get("str").unwrap();
+    let ttl: i64 = con.ttl("str").unwrap();
+    let kept: String = con.get("only-in-memory").unwrap();
+    assert_eq!((str_now.as_str(), ttl, kept.as_str()), ("hello", -1, "x"));
+    // Without MERGE a key present in both fails the load (Redis panics
+    // there); the server stays up.
+    let err = reload(&mut con, &["NOSAVE", "NOFLUSH"]).unwrap_err();
+    assert_eq!(err.detail(), Some("Error trying to load the RDB dump"));
+    let pong: String = redis::cmd("PING").query(&mut con).unwrap();
+    assert_eq!(pong, "PONG");
+}

@@ -16,7 +16,7 @@ pub fn debug(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
                     "    Show low level info about `key` and associated value.",
                     "LOADAOF",
                     "    Flush the AOF buffers on disk and reload the AOF in memory.",
-                    "RELOAD [NOFLUSH] [NOSAVE]",
+                    "RELOAD [MERGE] [NOFLUSH] [NOSAVE]",
                     "    Save the RDB on disk and reload it back to memory.",
                     "SET-ACTIVE-EXPIRE <0|1>",
                     "    Setting it to 0 disables expiring keys in background when they are not",
@@ -57,18 +57,20 @@ pub fn debug(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
 }
 
 /// DEBUG RELOAD: saves dump.rdb, empties the data set and loads the file
-/// back (NOSAVE loads what is on disk; NOFLUSH loads over the data set,
-/// where any key already present makes the load fail). Redis's MERGE,
-/// which lets the file's keys replace present ones, is not supported.
+/// back (NOSAVE loads what is on disk; NOFLUSH loads over the data set;
+/// MERGE lets the file's keys replace present ones, where otherwise a key
+/// already present makes the load fail: Redis panics there). A missing
+/// file is a failure too, as in Redis.
 fn reload(ctx: &mut Ctx, opts: &[Bytes]) -> CmdResult {
-    let (mut flush, mut save) = (true, true);
+    let (mut flush, mut save, mut merge) = (true, true, false);
     for o in opts {
         match () {
+            _ if is(o, "merge") => merge = true,
             _ if is(o, "noflush") => flush = false,
             _ if is(o, "nosave") => save = false,
             _ => {
                 return Err(CmdError::text(
-                    "ERR DEBUG RELOAD only supports the NOFLUSH and NOSAVE options.",
+                    "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
                 ));
             }
         }
@@ -81,11 +83,14 @@ fn reload(ctx: &mut Ctx, opts: &[Bytes]) -> CmdResult {
             db.clear();
         }
     }
-    if let Err(e) = ctx.engine.load_rdb() {
-        log::warn!("{e}");
-        return Err(CmdError::text(
-            "ERR Error trying to load the RDB dump, check server logs.",
-        ));
+    const LOAD_FAILED: &str = "ERR Error trying to load the RDB dump";
+    match ctx.engine.load_rdb_with(merge) {
+        Ok(crate::commands::persist::Loaded::NoFile) => return Err(CmdError::text(LOAD_FAILED)),
+        Ok(_) => {}
+        Err(e) => {
+            log::warn!("{e}");
+            return Err(CmdError::text(LOAD_FAILED));
+        }
     }
     log::warn!("DB reloaded by DEBUG RELOAD");
     ctx.reply.ok();

@@ -314,13 +314,20 @@ impl Engine {
     /// Reads dump.rdb from the working directory into the (empty)
     /// keyspace. An error names the file and the byte offset.
     pub fn load_rdb(&mut self) -> Result<Loaded, String> {
+        self.load_rdb_with(false)
+    }
+
+    /// `load_rdb`, with keys already present replaced by the file's when
+    /// `replace_present` (DEBUG RELOAD MERGE), a failure otherwise.
+    pub fn load_rdb_with(&mut self, replace_present: bool) -> Result<Loaded, String> {
         let name = self.config.dbfilename.clone();
         let data = match std::fs::read(self.data_dir.join(&name)) {
             Ok(d) => d,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Loaded::NoFile),
             Err(e) => return Err(format!("Fatal error loading the DB {name}: {e}")),
         };
-        let opts = LoadOptions::from_config(&self.config, crate::util::now_ms());
+        let mut opts = LoadOptions::from_config(&self.config, crate::util::now_ms());
+        opts.replace_present = replace_present;
         let report = load(&data, &mut self.keyspace, &opts).map_err(|e| {
             format!(
                 "Failed loading the DB {name}: {} at offset {}",

@@ -170,6 +170,9 @@ pub struct LoadOptions {
     pub verify_checksum: bool,
     /// How IDLE and FREQ hints become access clocks.
     pub access: AccessPolicy,
+    /// A key already present is replaced by the file's (DEBUG RELOAD
+    /// MERGE); otherwise it makes the load fail.
+    pub replace_present: bool,
 }
 
 impl LoadOptions {
@@ -180,6 +183,7 @@ impl LoadOptions {
             skip_expired: true,
             verify_checksum: c.rdbchecksum,
             access: crate::commands::access_policy(c),
+            replace_present: false,
         }
     }
 }
@@ -303,10 +307,14 @@ pub fn load(
                     return Err(r.error("no such database"));
                 };
                 if target.find(&key).is_some() {
-                    return Err(RdbError {
-                        offset: at,
-                        reason: "Duplicated key found in RDB file".into(),
-                    });
+                    if opts.replace_present {
+                        target.remove(&key);
+                    } else {
+                        return Err(RdbError {
+                            offset: at,
+                            reason: "Duplicated key found in RDB file".into(),
+                        });
+                    }
                 }
                 target.add(&key, Object::new(value, opts.now_ms));
                 if let Some(when) = when {
