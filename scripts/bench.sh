@@ -12,7 +12,7 @@
 # Usage: scripts/bench.sh [-t tests] [-P pipeline] [-c clients] [-n requests]
 #                         [-d datasize] [-r keyspace] [-R rounds] [-M sets]
 #                         [-S subscribers] [-x command]... [-L workload]...
-#                         [-A fsync-policy]
+#                         [-A fsync-policy] [-D sets]
 #   -t  comma-separated redis-benchmark tests (default: $DEFAULT_TESTS below;
 #       -t '' with -x or -L runs only those)
 #   -x  also benchmark an arbitrary command, e.g. -x "XADD s * f v" (may be
@@ -30,6 +30,9 @@
 #   -M  memory instead of throughput: bytes per element of each data set
 #       (all, or a list of strings,list,hash,set,zset,small_hashes,stream), each
 #       server loaded fresh; see scripts/bench/memory.py
+#   -D  disk instead of throughput: SAVE time, dump.rdb size and start-up
+#       load time of each data set (all, or a list of the -M sets and
+#       large), -R rounds; see scripts/bench/persistence.py
 # Environment: REDIS_PORT / FERREDIS_PORT pick the ports (default: free
 # loopback ports); FERREDIS_BIN skips the release build and uses that binary.
 
@@ -51,13 +54,14 @@ pubsub=""
 commands=()
 workloads=()
 aof=""
+disk=""
 
 usage() {
-    sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
-while getopts "t:P:c:n:d:r:R:M:S:x:L:A:h" opt; do
+while getopts "t:P:c:n:d:r:R:M:S:x:L:A:D:h" opt; do
     case $opt in
         t) tests=$OPTARG ;;
         P) pipeline=$OPTARG ;;
@@ -71,6 +75,7 @@ while getopts "t:P:c:n:d:r:R:M:S:x:L:A:h" opt; do
         x) commands+=("$OPTARG") ;;
         L) workloads+=("$OPTARG") ;;
         A) aof=$OPTARG ;;
+        D) disk=$OPTARG ;;
         h) usage 0 ;;
         *) usage 1 ;;
     esac
@@ -102,6 +107,12 @@ fi
 if [ -n "$memory" ]; then
     [ "$memory" = all ] && memory=strings,list,hash,set,zset,small_hashes,stream
     exec python3 "$root/scripts/bench/memory.py" --ferredis "$ferredis" --only "$memory"
+fi
+
+if [ -n "$disk" ]; then
+    [ "$disk" = all ] && disk=strings,list,hash,set,zset,small_hashes,stream,large
+    exec python3 "$root/scripts/bench/persistence.py" --ferredis "$ferredis" --only "$disk" \
+        --rounds "$rounds" --redis-port "${REDIS_PORT:-0}" --ferredis-port "${FERREDIS_PORT:-0}"
 fi
 
 free_port() {

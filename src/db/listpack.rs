@@ -440,6 +440,20 @@ impl Listpack {
         self.len += 1;
     }
 
+    /// Appends `count` entries already encoded in this layout,
+    /// back-lengths included (RDB listpack entries whose bytes are the
+    /// same in both layouts): one copy, no encoding.
+    pub fn push_encoded(&mut self, entries: &[u8], count: usize) {
+        self.buf.extend_from_slice(entries);
+        self.len += count as u32;
+    }
+
+    /// The entries as stored, for a writer that converts them in bulk
+    /// (walk them with [`decode_at`]).
+    pub fn encoded(&self) -> &[u8] {
+        &self.buf
+    }
+
     pub fn push_front<'a>(&mut self, value: impl Into<EntryInput<'a>>) {
         self.insert_at(0, value);
     }

@@ -4,7 +4,7 @@
 use super::load::{Limits, object};
 use super::read::Reader;
 use super::write::{Encoder, type_of};
-use super::{CRC64, RDB_VERSION, RdbError, crc64, op};
+use super::{CRC64, Crc64Impl, RDB_VERSION, RdbError, crc64, op};
 use crate::config::Config;
 use crate::db::access::lfu_counter;
 use crate::db::value::flags;
@@ -75,10 +75,13 @@ pub fn key_delay(us: i64) {
     }
 }
 
+/// Bytes gathered between the encoder and the checksum.
+const SAVE_CHUNK: usize = 64 * 1024;
+
 /// A writer that feeds a CRC64 with everything written through it.
 struct Checksummed<W: Write> {
     inner: W,
-    digest: Option<crc::Digest<'static, u64>>,
+    digest: Option<crc::Digest<'static, u64, Crc64Impl>>,
 }
 
 impl<W: Write> Write for Checksummed<W> {
@@ -103,6 +106,9 @@ pub fn save<W: Write>(out: W, keyspace: &Keyspace, opts: &SaveOptions) -> io::Re
         inner: out,
         digest: opts.checksum.then(|| CRC64.digest()),
     };
+    // The encoder writes a few bytes at a time; the checksum is fastest
+    // over long runs, so they are gathered before it sees them.
+    let sink = io::BufWriter::with_capacity(SAVE_CHUNK, sink);
     let mut enc = Encoder::new(sink, opts.compression);
     enc.raw(format!("REDIS{RDB_VERSION:04}").as_bytes())?;
     let aux = |enc: &mut Encoder<_>, key: &str, value: &[u8]| -> io::Result<()> {
@@ -153,7 +159,7 @@ pub fn save<W: Write>(out: W, keyspace: &Keyspace, opts: &SaveOptions) -> io::Re
         }
     }
     enc.byte(op::EOF)?;
-    let mut sink = enc.into_inner();
+    let mut sink = enc.into_inner().into_inner().map_err(|e| e.into_error())?;
     let crc = sink.digest.take().map_or(0, |d| d.finalize());
     sink.inner.write_all(&crc.to_le_bytes())?;
     Ok(sink.inner)

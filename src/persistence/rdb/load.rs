@@ -101,10 +101,14 @@ pub fn object(r: &mut Reader, t: u8, limits: &Limits) -> Result<Option<Value>> {
             let blob = r.string()?;
             let pairs = packed::read_zipmap(&blob).map_err(|e| invalid(r, e))?;
             let longest = pairs.iter().map(|(f, v)| f.len().max(v.len())).max();
-            let pairs = pairs
+            let pairs: Vec<_> = pairs
                 .into_iter()
-                .map(|(f, v)| (Entry::Str(f), Entry::Str(v)));
-            let mut h = hash_packed(r, pairs.collect())?;
+                .map(|(f, v)| (Entry::Str(f), Entry::Str(v)))
+                .collect();
+            if has_duplicates(pairs.iter().map(|(f, _)| f)) {
+                return Err(r.error("Hash with dup elements"));
+            }
+            let mut h = hash_packed(r, pairs)?;
             if h.len() > limits.hash.entries || longest > Some(limits.hash.value) {
                 h.convert_to_table();
             }
@@ -181,13 +185,10 @@ fn quicklist(r: &mut Reader, t: u8, limits: &Limits) -> Result<Value> {
         let mut node = Listpack::new();
         if container == PLAIN {
             node.push_back(EntryInput::Bytes(&blob));
+        } else if t == ty::LIST_QUICKLIST_2 {
+            node = packed::read_listpack_native(&blob, None).map_err(|e| invalid(r, e))?;
         } else {
-            let entries = if t == ty::LIST_QUICKLIST_2 {
-                packed::read_listpack(&blob)
-            } else {
-                packed::read_ziplist(&blob)
-            }
-            .map_err(|e| invalid(r, e))?;
+            let entries = packed::read_ziplist(&blob).map_err(|e| invalid(r, e))?;
             for e in entries {
                 node.push_back(EntryInput::from(e));
             }
@@ -289,13 +290,50 @@ fn pairs_of<'e>(r: &Reader, entries: &[Entry<'e>]) -> Result<Vec<(Entry<'e>, Ent
         return Err(r.error("odd number of entries in pairs"));
     }
     let pairs: Vec<_> = entries.chunks_exact(2).map(|p| (p[0], p[1])).collect();
-    let mut seen = HashSet::with_capacity(pairs.len());
-    for (f, _) in &pairs {
-        if !seen.insert(f.to_vec()) {
-            return Err(r.error("duplicate field in a packed encoding"));
-        }
+    if has_duplicates(pairs.iter().map(|(f, _)| f)) {
+        return Err(r.error("duplicate field in a packed encoding"));
     }
     Ok(pairs)
+}
+
+/// An entry as its text compares: a string that reads as an integer is
+/// that integer, so "12" and 12 are one field.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum FieldKey<'e> {
+    Int(i64),
+    Str(&'e [u8]),
+    Text(Vec<u8>),
+}
+
+impl<'e> FieldKey<'e> {
+    fn of(e: &Entry<'e>) -> FieldKey<'e> {
+        match *e {
+            Entry::Int(n) => FieldKey::Int(n),
+            Entry::Str(s) if s.len() <= 20 => {
+                crate::util::parse_i64(s).map_or(FieldKey::Str(s), FieldKey::Int)
+            }
+            Entry::Str(s) => FieldKey::Str(s),
+            // Redis's packed encodings hold no floats; only ferredis's own.
+            Entry::Float(_) => FieldKey::Text(e.to_vec()),
+        }
+    }
+}
+
+/// Whether two of `fields` are equal as text: sorted, with no hashing or
+/// copying, as a packed value holds a few fields.
+fn has_duplicates<'e, 'a>(fields: impl Iterator<Item = &'a Entry<'e>>) -> bool
+where
+    'e: 'a,
+{
+    let mut keys: Vec<FieldKey> = fields.map(FieldKey::of).collect();
+    keys.sort_unstable();
+    keys.windows(2).any(|w| w[0] == w[1])
+}
+
+/// The length of an entry's text, without building it.
+fn text_len(e: &Entry) -> usize {
+    let mut buf = [0u8; 32];
+    e.as_bytes(&mut buf).len()
 }
 
 /// A listpack or ziplist sorted set: kept as saved (scores as Redis's
@@ -333,20 +371,12 @@ fn zset_packed(r: &Reader, entries: &[Entry], limits: &Limits) -> Result<Value> 
     Ok(Value::ZSet(Box::new(z)))
 }
 
-/// A listpack hash of pairs kept in their order.
+/// A listpack hash of pairs kept in their order (fields already checked
+/// to be distinct).
 fn hash_packed(r: &Reader, pairs: Vec<(Entry, Entry)>) -> Result<Hash> {
-    let bytes: usize = pairs
-        .iter()
-        .map(|(f, v)| f.to_vec().len() + v.to_vec().len())
-        .sum();
+    let bytes: usize = pairs.iter().map(|(f, v)| text_len(f) + text_len(v)).sum();
     if bytes > hash::MAX_PACKED_BYTES {
         return Err(r.error("packed hash too large"));
-    }
-    let mut seen = HashSet::with_capacity(pairs.len());
-    for (f, _) in &pairs {
-        if !seen.insert(f.to_vec()) {
-            return Err(r.error("Hash with dup elements"));
-        }
     }
     Ok(Hash::from_packed_pairs(
         pairs
@@ -371,20 +401,23 @@ fn hash_plain(r: &mut Reader, limits: &Limits) -> Result<Value> {
             || total > LISTPACK_SAFETY;
         pairs.push((field, value));
     }
-    let mut seen = HashSet::with_capacity(n);
-    for (f, _) in &pairs {
-        if !seen.insert(&f[..]) {
-            return Err(r.error("Duplicate hash fields detected"));
-        }
-    }
+    const DUPLICATE: &str = "Duplicate hash fields detected";
     let h = if table {
+        // The table finds a repeated field itself (an update).
         let mut h = Hash::new();
         h.convert_to_table();
         for (f, v) in &pairs {
-            h.set(f, NewValue::Text(v), limits.hash);
+            if h.set(f, NewValue::Text(v), limits.hash) {
+                return Err(r.error(DUPLICATE));
+            }
         }
         h
     } else {
+        let mut fields: Vec<&[u8]> = pairs.iter().map(|(f, _)| &f[..]).collect();
+        fields.sort_unstable();
+        if fields.windows(2).any(|w| w[0] == w[1]) {
+            return Err(r.error(DUPLICATE));
+        }
         Hash::from_packed_pairs(
             pairs
                 .iter()

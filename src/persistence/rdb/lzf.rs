@@ -82,6 +82,11 @@ impl Compressor {
 }
 
 /// liblzf's lzf_compress over `out[..=limit]`; `None` where it returns 0.
+///
+/// Every access is checked (`?`), though the loop conditions keep them in
+/// bounds; the table is indexed by a hash masked to its size. This loop
+/// is most of the time a save takes, so it reads each byte once and
+/// compares matches eight bytes at a time.
 fn compress_into(
     table: &mut [u32],
     base: u32,
@@ -89,45 +94,41 @@ fn compress_into(
     out: &mut [u8],
     limit: usize,
 ) -> Option<usize> {
+    let table: &mut [u32; HSIZE] = table.try_into().ok()?;
+    let out = out.get_mut(..=limit)?;
     let n = input.len();
-    let at = |i: usize| input.get(i).copied().map_or(0, u32::from);
     // Positions are stored as base + position + 1 (0: never seen).
     let stamp = |ip: usize| base + ip as u32 + 1;
-    let put = |out: &mut [u8], i: usize, b: u8| -> Option<()> {
-        *out.get_mut(i)? = b;
-        Some(())
-    };
     let (mut ip, mut op, mut lit) = (0usize, 1usize, 0usize);
-    let mut hval = (at(0) << 8) | at(1);
+    let mut hval = match input {
+        [a, b, ..] => (u32::from(*a) << 8) | u32::from(*b),
+        _ => 0,
+    };
     while ip + 2 < n {
-        hval = (hval << 8) | at(ip + 2);
+        let next3 = input.get(ip..ip + 3)?;
+        hval = (hval << 8) | u32::from(next3[2]);
         let s = slot(hval);
-        let seen = table.get(s).copied().unwrap_or(0);
-        if let Some(t) = table.get_mut(s) {
-            *t = stamp(ip);
-        }
+        let seen = table[s];
+        table[s] = stamp(ip);
         // A reference must lie after the first byte (liblzf's
         // `ref > in_data`) and within reach.
-        let reference = seen
-            .checked_sub(base + 1)
-            .map(|r| r as usize)
-            .filter(|&r| r > 0 && r < ip && ip - r - 1 < MAX_OFF)
-            .filter(|&r| input.get(r..r + 3) == input.get(ip..ip + 3));
-        let Some(r) = reference else {
+        let r = seen.wrapping_sub(base + 1) as usize;
+        let found = seen > base && r > 0 && r < ip && ip - r - 1 < MAX_OFF;
+        if !found || input.get(r..r + 3) != Some(next3) {
             if op >= limit {
                 return None;
             }
             lit += 1;
-            put(out, op, *input.get(ip)?)?;
+            *out.get_mut(op)? = *next3.first()?;
             op += 1;
             ip += 1;
             if lit == MAX_LIT {
-                put(out, op - lit - 1, (lit - 1) as u8)?;
+                *out.get_mut(op - lit - 1)? = (lit - 1) as u8;
                 lit = 0;
                 op += 1;
             }
             continue;
-        };
+        }
         let off = ip - r - 1;
         let maxlen = (n - ip - 2).min(MAX_REF);
         // Room for the longest back reference, counted as liblzf 3.6
@@ -136,43 +137,21 @@ fn compress_into(
             return None;
         }
         // Close the literal run; with none open, drop its header slot.
-        put(out, op - lit - 1, (lit as u8).wrapping_sub(1))?;
+        *out.get_mut(op - lit - 1)? = (lit as u8).wrapping_sub(1);
         if lit == 0 {
             op -= 1;
         }
-        let same = |k: usize| input.get(r + k).is_some() && input.get(r + k) == input.get(ip + k);
-        let mut len = 2;
-        // liblzf checks the first sixteen bytes unrolled when the match
-        // may be long, which lets a match run up to the input's end.
-        let mut done = false;
-        if maxlen > 16 {
-            for _ in 0..16 {
-                len += 1;
-                if !same(len) {
-                    done = true;
-                    break;
-                }
-            }
-        }
-        if !done {
-            loop {
-                len += 1;
-                if !(len < maxlen && same(len)) {
-                    break;
-                }
-            }
-        }
-        len -= 2;
+        let len = match_end(input, r, ip, maxlen)? - 2;
         ip += 1;
         if len < 7 {
-            put(out, op, ((off >> 8) + (len << 5)) as u8)?;
+            *out.get_mut(op)? = ((off >> 8) + (len << 5)) as u8;
             op += 1;
         } else {
-            put(out, op, ((off >> 8) + (7 << 5)) as u8)?;
-            put(out, op + 1, (len - 7) as u8)?;
+            *out.get_mut(op)? = ((off >> 8) + (7 << 5)) as u8;
+            *out.get_mut(op + 1)? = (len - 7) as u8;
             op += 2;
         }
-        put(out, op, off as u8)?;
+        *out.get_mut(op)? = off as u8;
         op += 2;
         lit = 0;
         ip += len + 1;
@@ -181,34 +160,72 @@ fn compress_into(
         }
         // VERY_FAST: hash the two positions before the resume point.
         ip -= 2;
-        hval = (at(ip) << 8) | at(ip + 1);
-        for _ in 0..2 {
-            hval = (hval << 8) | at(ip + 2);
-            if let Some(t) = table.get_mut(slot(hval)) {
-                *t = stamp(ip);
-            }
+        let [a, b, c, d] = *input.get(ip..ip + 4)?.first_chunk::<4>()?;
+        hval = (u32::from(a) << 8) | u32::from(b);
+        for next in [c, d] {
+            hval = (hval << 8) | u32::from(next);
+            table[slot(hval)] = stamp(ip);
             ip += 1;
         }
     }
     if op + 3 > limit {
         return None;
     }
-    while ip < n {
+    for &b in input.get(ip.min(n)..)? {
         lit += 1;
-        put(out, op, *input.get(ip)?)?;
+        *out.get_mut(op)? = b;
         op += 1;
-        ip += 1;
         if lit == MAX_LIT {
-            put(out, op - lit - 1, (lit - 1) as u8)?;
+            *out.get_mut(op - lit - 1)? = (lit - 1) as u8;
             lit = 0;
             op += 1;
         }
     }
-    put(out, op - lit - 1, (lit as u8).wrapping_sub(1))?;
+    *out.get_mut(op - lit - 1)? = (lit as u8).wrapping_sub(1);
     if lit == 0 {
         op -= 1;
     }
     Some(op)
+}
+
+/// Where a match of the three bytes at `r` and `ip` ends, as liblzf's
+/// search leaves its `len`: the first index that differs, but the first
+/// sixteen checked unrolled when `maxlen > 16` (which may carry a match
+/// past `maxlen`, up to the input's end), the rest only below `maxlen`.
+fn match_end(input: &[u8], r: usize, ip: usize, maxlen: usize) -> Option<usize> {
+    let same = |from: usize, to: usize| {
+        let a = input.get(r + from..r + to)?;
+        let b = input.get(ip + from..ip + to)?;
+        Some(from + common_prefix(a, b))
+    };
+    if maxlen > 16 {
+        let k = same(3, 19)?;
+        if k < 19 || maxlen <= 19 {
+            return Some(k);
+        }
+        same(19, maxlen)
+    } else if maxlen <= 3 {
+        Some(3)
+    } else {
+        same(3, maxlen)
+    }
+}
+
+/// How many leading bytes `a` and `b` (of equal length) share, compared
+/// eight at a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let mut done = 0;
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        let x = u64::from_le_bytes(x.try_into().unwrap_or_default());
+        let y = u64::from_le_bytes(y.try_into().unwrap_or_default());
+        let diff = x ^ y;
+        if diff != 0 {
+            return done + (diff.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    let tail = a.iter().zip(b).skip(done);
+    done + tail.take_while(|(x, y)| x == y).count()
 }
 
 /// Decompresses `input`, which must expand to exactly `expected` bytes
@@ -238,10 +255,16 @@ pub fn decompress(input: &[u8], expected: usize) -> Option<Vec<u8>> {
                 return None;
             }
             let from = out.len().checked_sub(back)?;
-            // Byte by byte: a match may overlap what it produces.
-            for k in 0..len + 2 {
-                let b = *out.get(from + k)?;
-                out.push(b);
+            let count = len + 2;
+            if back >= count {
+                out.extend_from_within(from..from + count);
+            } else {
+                // The match overlaps what it produces (a run): byte by
+                // byte, each copy reading bytes the previous ones wrote.
+                for k in 0..count {
+                    let b = *out.get(from + k)?;
+                    out.push(b);
+                }
             }
         }
     }
@@ -293,5 +316,48 @@ mod tests {
         assert!(decompress(&[0x00, b'a'], 2).is_none());
         assert_eq!(decompress(&[0x00, b'a', 0x20, 0x00], 4).unwrap(), b"aaaa");
         assert!(decompress(&[0xe0], 10).is_none());
+    }
+
+    fn unhex(h: &str) -> Vec<u8> {
+        (0..h.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn long_matches_end_as_in_redis() {
+        // The compressed bytes of redis-server 7.0.15's DUMP of each
+        // string: matches that run to the input's end, runs longer than
+        // one back reference, a JSON-like value.
+        let json =
+            br#"{"id":1,"name":"user0000001","bio":"alpha bravo alpha bravo charlie delta"}"#;
+        let cases: [(Vec<u8>, &str); 5] = [
+            (
+                [&b"abcdefghij".repeat(3)[..], b"abcdefghijklmnopqrs"].concat(),
+                "0a6162636465666768696a61e01409086b6c6d6e6f70717273",
+            ),
+            (
+                b"0123456789abcdefghijklmnopqrstuv0123456789abcdefghij".to_vec(),
+                "1f303132333435363738396162636465666768696a6b6c6d6e6f707172737475760030e00a1f",
+            ),
+            (
+                [b"xyz", &[b'q'; 17][..], b"xyz", &[b'q'; 17][..]].concat(),
+                "0378797a71e007000078e00a13",
+            ),
+            (
+                json.to_vec(),
+                "147b226964223a312c226e616d65223a22757365723060000631222c2262696f20130b616c70686120627261766f20e0030b0e636861726c69652064656c7461227d",
+            ),
+            (
+                [[b'a'; 300], [b'b'; 300]].concat(),
+                "016161e0ff00e019000062e0ff00e01800016262",
+            ),
+        ];
+        for (input, want) in cases {
+            let out = compress(&input).unwrap();
+            assert_eq!(out, unhex(want), "{}", String::from_utf8_lossy(&input));
+            assert_eq!(decompress(&out, input.len()).unwrap(), input);
+        }
     }
 }

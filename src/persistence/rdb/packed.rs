@@ -9,7 +9,7 @@
 //! inside the buffer, back-lengths, counts), because a payload that
 //! passed here must never make later code misbehave.
 
-use crate::db::listpack::Entry;
+use crate::db::listpack::{Entry, EntryInput, Listpack};
 use crate::util::parse_i64;
 
 /// Why a blob was refused.
@@ -168,8 +168,13 @@ fn lp_entry(b: &[u8], pos: usize) -> Result<(Entry<'_>, usize), Invalid> {
     })
 }
 
-/// Reads and validates a Redis listpack, returning its entries.
-pub fn read_listpack(b: &[u8]) -> Result<Vec<Entry<'_>>, Invalid> {
+/// Walks a Redis listpack, checking its header, every entry, its
+/// back-length and the count, and hands `visit` each entry with the
+/// range of `b` it takes (back-length included).
+fn walk_listpack<'b>(
+    b: &'b [u8],
+    mut visit: impl FnMut(Entry<'b>, usize, usize),
+) -> Result<usize, Invalid> {
     if b.len() < LP_HEADER + 1 {
         return Err("listpack too short");
     }
@@ -179,9 +184,8 @@ pub fn read_listpack(b: &[u8]) -> Result<Vec<Entry<'_>>, Invalid> {
         return Err("listpack header does not match its size");
     }
     let end = b.len() - 1;
-    // Every entry takes two bytes at least.
-    let mut entries = Vec::with_capacity(count.min(end / 2));
     let mut pos = LP_HEADER;
+    let mut seen = 0usize;
     while pos < end {
         let (e, size) = lp_entry(b, pos)?;
         let back = backlen_size(size);
@@ -197,13 +201,100 @@ pub fn read_listpack(b: &[u8]) -> Result<Vec<Entry<'_>>, Invalid> {
         if l != size {
             return Err("listpack back-length mismatch");
         }
-        entries.push(e);
+        visit(e, pos, stop);
+        seen += 1;
         pos = stop;
     }
-    if count != LP_COUNT_UNKNOWN && count != entries.len() {
+    if count != LP_COUNT_UNKNOWN && count != seen {
         return Err("listpack count mismatch");
     }
+    Ok(seen)
+}
+
+/// Reads and validates a Redis listpack, returning its entries.
+pub fn read_listpack(b: &[u8]) -> Result<Vec<Entry<'_>>, Invalid> {
+    let count = b.get(4..6).map_or(0, |c| le_int(c) as u16 as usize);
+    // Every entry takes two bytes at least.
+    let mut entries = Vec::with_capacity(count.min(b.len() / 2));
+    walk_listpack(b, |e, _, _| entries.push(e))?;
     Ok(entries)
+}
+
+/// Reads and validates a Redis listpack straight into ferredis's layout.
+/// The two layouts write integers 0..=127 and strings under 64 bytes
+/// alike (the same tag, payload and one-byte back-length), so those
+/// entries, most of a typical list or stream, are copied as they are,
+/// a run of them at a time; the rest are encoded again. With `entries`,
+/// also collects the entries as [`read_listpack`] does.
+pub fn read_listpack_native<'b>(
+    b: &'b [u8],
+    mut entries: Option<&mut Vec<Entry<'b>>>,
+) -> Result<Listpack, Invalid> {
+    let mut lp = Listpack::new();
+    // No header or end byte: what is left is a bound that usually fits.
+    lp.reserve_exact(b.len().saturating_sub(LP_HEADER + 1));
+    // The run of entries to copy: its start, end and count.
+    let mut run = (0, 0, 0);
+    let flush = |lp: &mut Listpack, run: &mut (usize, usize, usize)| {
+        if let Some(bytes) = b.get(run.0..run.1) {
+            lp.push_encoded(bytes, run.2);
+        }
+        *run = (0, 0, 0);
+    };
+    walk_listpack(b, |e, pos, stop| {
+        if let Some(v) = entries.as_deref_mut() {
+            v.push(e);
+        }
+        if same_in_both_layouts(&e) {
+            if run.1 != pos {
+                flush(&mut lp, &mut run);
+                run.0 = pos;
+            }
+            run.1 = stop;
+            run.2 += 1;
+        } else {
+            flush(&mut lp, &mut run);
+            lp.push_back(EntryInput::from(e));
+        }
+    })?;
+    flush(&mut lp, &mut run);
+    Ok(lp)
+}
+
+/// Whether an entry's bytes (tag, payload, one-byte back-length) are the
+/// same in Redis's listpack and in ferredis's: an integer 0..=127, or a
+/// string under 64 bytes that does not read as an integer (Redis never
+/// writes one; ferredis stores one as the integer).
+fn same_in_both_layouts(e: &Entry) -> bool {
+    match e {
+        Entry::Int(n) => (0..=127).contains(n),
+        Entry::Str(s) => s.len() < 64 && int_form(s).is_none(),
+        Entry::Float(_) => false,
+    }
+}
+
+/// Builds a Redis listpack from the stored bytes of ferredis's listpack
+/// `native` (of `count` entries) into `out` (cleared first): as
+/// [`write_listpack`] does, but entries the two layouts write alike are
+/// copied a run at a time.
+pub fn write_listpack_native(native: &[u8], count: usize, out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(native.len() + LP_HEADER + 1);
+    out.extend_from_slice(&[0; LP_HEADER]);
+    let (mut pos, mut run_start) = (0, 0);
+    while let Some((e, next)) = crate::db::listpack::decode_at(native, pos) {
+        if !same_in_both_layouts(&e) {
+            out.extend_from_slice(native.get(run_start..pos).unwrap_or_default());
+            push_entry(e, out);
+            run_start = next;
+        }
+        pos = next;
+    }
+    out.extend_from_slice(native.get(run_start..pos).unwrap_or_default());
+    out.push(LP_EOF);
+    let total = (out.len() as u32).to_le_bytes();
+    out[..4].copy_from_slice(&total);
+    out[4..6].copy_from_slice(&(count.min(LP_COUNT_UNKNOWN) as u16).to_le_bytes());
 }
 
 /// Reads and validates a ziplist (RDB types of Redis before 7.0).

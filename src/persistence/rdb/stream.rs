@@ -18,7 +18,7 @@ use super::packed;
 use super::read::Reader;
 use super::write::Encoder;
 use super::{RdbError, ty};
-use crate::db::listpack::{Entry, EntryInput, Listpack};
+use crate::db::listpack::Entry;
 use crate::db::stream::{Consumer, Group, Pending, Stream, StreamId};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -46,7 +46,7 @@ pub fn write<W: Write>(enc: &mut Encoder<W>, s: &Stream) -> io::Result<()> {
     enc.len(s.node_count() as u64)?;
     for (master, lp) in s.blocks() {
         enc.string(&raw_id(*master))?;
-        enc.listpack(lp.iter().map(|(_, e)| e))?;
+        enc.native_listpack(lp)?;
     }
     enc.len(s.len())?;
     for id in [s.last_id, s.first_id, s.max_deleted] {
@@ -165,32 +165,48 @@ fn raw_id_at(r: &mut Reader) -> Result<StreamId> {
 pub fn read(r: &mut Reader, t: u8) -> Result<Stream> {
     let n = r.count(2)?;
     let mut blocks = Vec::with_capacity(n);
+    // Blocks come in ID order from Redis, so each is checked while its
+    // entries are at hand, against the block before; out of order, all
+    // are checked again below once sorted.
+    let mut in_order = true;
     for _ in 0..n {
         let key = r.string()?;
         let master = id_from_raw(&key)
             .filter(|_| key.len() == 16)
             .ok_or_else(|| r.error("Stream node key entry is not the size of a stream ID"))?;
         let blob = r.string()?;
-        let entries = packed::read_listpack(&blob).map_err(|e| r.error(e))?;
-        if entries.is_empty() {
+        let mut entries = Vec::new();
+        let mut lp =
+            packed::read_listpack_native(&blob, Some(&mut entries)).map_err(|e| r.error(e))?;
+        if lp.is_empty() {
             return Err(r.error("Empty listpack inside stream"));
         }
-        let mut lp = Listpack::new();
-        for e in &entries {
-            lp.push_back(EntryInput::from(*e));
-        }
         lp.shrink_to_fit();
-        blocks.push((master, lp, entries.len()));
+        let before: Option<&(StreamId, _, _)> = blocks.last();
+        in_order &= before.is_none_or(|(m, _, _)| *m < master);
+        let checked = match before {
+            _ if !in_order => None,
+            None => Some(check_block(&entries, master, None)),
+            Some((_, _, Some(Ok((_, end))))) => Some(check_block(&entries, master, Some(*end))),
+            Some(_) => None,
+        };
+        blocks.push((master, lp, checked));
     }
     // A radix tree orders its keys; blocks are kept in that order.
     blocks.sort_by_key(|(m, _, _)| *m);
     let (mut live, mut last) = (0u64, None);
-    for (master, lp, _) in &blocks {
+    for (master, lp, checked) in &blocks {
         if last.is_some_and(|l| *master <= l) {
             return Err(r.error("Listpack re-added with existing key"));
         }
-        let entries: Vec<Entry> = lp.iter().map(|(_, e)| e).collect();
-        let (n, end) = check_block(&entries, *master, last).map_err(|e| r.error(e))?;
+        let checked = match checked {
+            Some(done) if in_order => *done,
+            _ => {
+                let entries: Vec<Entry> = lp.iter().map(|(_, e)| e).collect();
+                check_block(&entries, *master, last)
+            }
+        };
+        let (n, end) = checked.map_err(|e| r.error(e))?;
         live += n;
         last = Some(end);
     }

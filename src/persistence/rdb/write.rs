@@ -9,10 +9,10 @@
 //! table as HASH, ...), with listpacks converted to Redis's layout.
 
 use super::lzf::Compressor;
-use super::packed::{write_intset, write_listpack};
+use super::packed::{write_intset, write_listpack, write_listpack_native};
 use super::{enc, ty};
 use crate::db::hash::{Item, Pairs};
-use crate::db::listpack::Entry;
+use crate::db::listpack::{Entry, Listpack};
 use crate::db::set::Set;
 use crate::db::zset::ZSet;
 use crate::db::{Str, Value};
@@ -130,6 +130,11 @@ impl<W: Write> Encoder<W> {
         self.scratch_string(|buf| write_listpack(entries, buf))
     }
 
+    /// ferredis's listpack `lp` as a Redis listpack, as a string.
+    pub fn native_listpack(&mut self, lp: &Listpack) -> io::Result<()> {
+        self.scratch_string(|buf| write_listpack_native(lp.encoded(), lp.len(), buf))
+    }
+
     /// A value's type byte and encoding.
     pub fn object(&mut self, value: &Value) -> io::Result<()> {
         self.byte(type_of(value))?;
@@ -146,7 +151,7 @@ impl<W: Write> Encoder<W> {
                 self.len(list.nodes().len() as u64)?;
                 for node in list.nodes() {
                     self.len(PACKED)?;
-                    self.listpack(node.iter().map(|(_, e)| e))?;
+                    self.native_listpack(node)?;
                 }
                 Ok(())
             }
@@ -163,7 +168,7 @@ impl<W: Write> Encoder<W> {
                 }
             },
             Value::ZSet(z) => match &**z {
-                ZSet::Listpack(lp) => self.listpack(lp.iter().map(|(_, e)| e)),
+                ZSet::Listpack(lp) => self.native_listpack(lp),
                 ZSet::Skiplist(ix) => {
                     // Highest score first, as Redis walks its skiplist
                     // from the tail (loading then inserts at the head).
