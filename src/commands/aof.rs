@@ -183,7 +183,7 @@ impl Engine {
         self.aof.rewrite.count += 1;
         let rdb_preamble = self.config.aof_use_rdb_preamble;
         let engine: &Engine = self;
-        let forked = child::fork(|| {
+        let forked = child::fork(ChildKind::Aof { rdb_preamble }, || {
             crate::logging::set_child();
             let pid = std::process::id() as libc::pid_t;
             let (temp, done) = temp_rewrite_names(pid);
@@ -199,20 +199,25 @@ impl Engine {
             }
         });
         match forked {
-            Ok(pid) => {
-                log::info!("Background append only file rewriting started by pid {pid}");
+            Ok(forked) => {
+                log::info!(
+                    "Background append only file rewriting started by pid {}",
+                    forked.pid
+                );
                 self.aof.rewrite.scheduled = false;
                 self.aof.rewrite.child = Some(Child {
-                    pid,
+                    pid: forked.pid,
                     kind: ChildKind::Aof { rdb_preamble },
                     started_ms: now_ms,
                 });
+                self.child_forked(forked);
                 self.sync_expired_logging();
                 true
             }
             Err(e) => {
                 self.aof.rewrite.last_ok = false;
                 log::warn!("Can't rewrite append only file in background: fork: {e}");
+                self.update_resize_policy();
                 false
             }
         }
@@ -224,6 +229,7 @@ impl Engine {
             log::info!("Killing running AOF rewrite child: {}", c.pid);
             child::kill(c.pid);
             self.remove_rewrite_temp_files(c.pid);
+            self.child_reaped(Exit::Signal(libc::SIGUSR1));
             self.sync_expired_logging();
         }
     }

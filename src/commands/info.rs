@@ -295,24 +295,21 @@ fn memory(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     }
 }
 
-/// RDB snapshots and the AOF as they stand; copy-on-write sizes are not
-/// measured (reported as 0).
+/// RDB snapshots and the AOF as they stand, and what the running child
+/// last reported (its copy-on-write, keys written).
 fn persistence(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     let now_s = ctx.now_ms / 1000;
     let e = &*ctx.engine;
     let rdb = &e.rdb;
-    for name in [
-        "loading",
-        "async_loading",
-        "current_cow_peak",
-        "current_cow_size",
-        "current_cow_size_age",
-    ] {
-        i.field(name, 0);
-    }
-    i.field("current_fork_perc", "0.00");
-    i.field("current_save_keys_processed", 0);
-    i.field("current_save_keys_total", 0);
+    let fork = &e.fork;
+    i.field("loading", 0);
+    i.field("async_loading", 0);
+    i.field("current_cow_peak", fork.current_cow_peak);
+    i.field("current_cow_size", fork.current_cow_bytes);
+    i.field("current_cow_size_age", fork.cow_age_secs(ctx.now_ms));
+    i.field("current_fork_perc", fmt2(fork.progress_percent()));
+    i.field("current_save_keys_processed", fork.current_keys_processed);
+    i.field("current_save_keys_total", fork.current_keys_total);
     i.field("rdb_changes_since_last_save", e.dirty);
     i.field("rdb_bgsave_in_progress", i64::from(rdb.child.is_some()));
     i.field("rdb_last_save_time", e.lastsave);
@@ -326,7 +323,7 @@ fn persistence(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
         rdb.child.map_or(-1, |c| now_s - c.started_ms / 1000),
     );
     i.field("rdb_saves", rdb.saves);
-    i.field("rdb_last_cow_size", 0);
+    i.field("rdb_last_cow_size", fork.rdb_last_cow);
     i.field("rdb_last_load_keys_expired", rdb.keys_expired);
     i.field("rdb_last_load_keys_loaded", rdb.keys_loaded);
     let aof = &e.aof;
@@ -348,13 +345,9 @@ fn persistence(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     i.field("aof_rewrites_consecutive_failures", rw.consecutive_failures);
     let write_ok = aof.last_write_error.is_none() && aof.fsync_error().is_none();
     i.field("aof_last_write_status", if write_ok { "ok" } else { "err" });
-    for name in [
-        "aof_last_cow_size",
-        "module_fork_in_progress",
-        "module_fork_last_cow_size",
-    ] {
-        i.field(name, 0);
-    }
+    i.field("aof_last_cow_size", fork.aof_last_cow);
+    i.field("module_fork_in_progress", 0);
+    i.field("module_fork_last_cow_size", 0);
     if enabled {
         i.field("aof_current_size", aof.current_size);
         i.field("aof_base_size", aof.base_size);
@@ -416,9 +409,9 @@ fn stats_section(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     // Redis 7.0 counts distinct patterns here.
     i.field("pubsub_patterns", pubsub.distinct_patterns());
     i.field("pubsubshard_channels", pubsub.shard_channel_count());
+    i.field("latest_fork_usec", e.fork.latest_fork_usec);
+    i.field("total_forks", e.fork.total_forks);
     for name in [
-        "latest_fork_usec",
-        "total_forks",
         "migrate_cached_sockets",
         "slave_expires_tracked_keys",
         "active_defrag_hits",

@@ -220,6 +220,8 @@ pub struct Engine {
     pub data_dir: std::path::PathBuf,
     /// The append-only file: its state, buffer and rewrite child.
     pub aof: crate::persistence::aof::Aof,
+    /// Fork counts and what the running child reports (copy-on-write).
+    pub fork: crate::persistence::child_info::ForkStats,
     /// The execution unit being propagated (see propagate).
     prop: propagate::Propagation,
     /// An AOF is being loaded: nothing expires, nothing is propagated.
@@ -296,6 +298,7 @@ impl Engine {
             rdb: crate::persistence::RdbState::default(),
             data_dir: std::path::PathBuf::from("."),
             aof: crate::persistence::aof::Aof::default(),
+            fork: crate::persistence::child_info::ForkStats::default(),
             prop: propagate::Propagation::default(),
             loading: false,
             active_expire: true,

@@ -113,7 +113,7 @@ impl Engine {
         self.rdb.dirty_at_fork = self.dirty;
         self.rdb.last_try_ms = now_ms;
         let engine: &Engine = self;
-        let forked = child::fork(|| {
+        let forked = child::fork(ChildKind::Rdb, || {
             crate::logging::set_child();
             match write_rdb(engine, crate::util::now_ms()) {
                 Ok(()) => {
@@ -127,18 +127,20 @@ impl Engine {
             }
         });
         match forked {
-            Ok(pid) => {
-                log::info!("Background saving started by pid {pid}");
+            Ok(forked) => {
+                log::info!("Background saving started by pid {}", forked.pid);
                 self.rdb.child = Some(Child {
-                    pid,
+                    pid: forked.pid,
                     kind: ChildKind::Rdb,
                     started_ms: now_ms,
                 });
+                self.child_forked(forked);
                 true
             }
             Err(e) => {
                 self.rdb.last_bgsave_ok = false;
                 log::warn!("Can't save in background: fork: {e}");
+                self.update_resize_policy();
                 false
             }
         }
@@ -151,17 +153,22 @@ impl Engine {
     pub fn persistence_cron(&mut self, now_ms: i64, second: bool) {
         self.aof_cron_start_scheduled(now_ms);
         if self.has_active_child() {
+            if second {
+                self.fork.receive();
+            }
             if let Some(c) = self.rdb.child
                 && let Some(exit) = child::reap(c.pid)
             {
                 self.rdb.child = None;
                 self.bgsave_done(c, exit, now_ms);
+                self.child_reaped(exit);
             }
             if let Some(c) = self.aof.rewrite.child
                 && let Some(exit) = child::reap(c.pid)
             {
                 self.aof.rewrite.child = None;
                 self.rewrite_done(c, exit, now_ms);
+                self.child_reaped(exit);
             }
         } else {
             if let Some((seconds, changes)) =
@@ -212,7 +219,34 @@ impl Engine {
         if let Some(c) = self.rdb.child.take() {
             child::kill(c.pid);
             let _ = std::fs::remove_file(self.data_dir.join(temp_name(c.pid)));
+            self.child_reaped(Exit::Signal(libc::SIGUSR1));
         }
+    }
+
+    /// The parent's bookkeeping right after a fork: fork statistics, the
+    /// info pipe, and no more table resizing (Redis's redisFork).
+    pub fn child_forked(&mut self, forked: child::Forked) {
+        let keys: usize = self.keyspace.dbs.iter().map(|db| db.len()).sum();
+        self.fork.forked(forked.info, keys as u64, forked.fork_usec);
+        self.update_resize_policy();
+    }
+
+    /// After a child has been waited for: its last report if it succeeded,
+    /// then the current figures reset and resizing allowed again (Redis's
+    /// receiveChildInfo and resetChildState).
+    pub fn child_reaped(&mut self, exit: Exit) {
+        if exit.ok() {
+            self.fork.receive();
+        }
+        self.fork.child_gone();
+        self.update_resize_policy();
+    }
+
+    /// Redis's updateDictResizePolicy: hash tables keep their size while a
+    /// child shares the parent's memory, so that rehashing does not copy
+    /// every page of a table.
+    pub fn update_resize_policy(&self) {
+        crate::db::dict::set_resize_allowed(!self.has_active_child());
     }
 
     /// The MISCONF error writes get while the last background save

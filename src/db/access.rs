@@ -8,6 +8,7 @@
 //! reinterprets whatever is stored, exactly as Redis does, which is why
 //! its OBJECT errors warn that the data takes time to adjust.
 
+use super::dict::resize_allowed;
 use super::value::{LRU_CLOCK_MAX, Object, Str, Value, flags, lru_clock};
 
 /// The counter a value starts with under LFU (Redis's LFU_INIT_VAL), so a
@@ -91,8 +92,14 @@ fn lfu_log_incr(counter: u32, log_factor: u32) -> u32 {
 }
 
 impl AccessPolicy {
-    /// Records an access by a lookup that touches the key.
+    /// Records an access by a lookup that touches the key, except while a
+    /// fork child runs: as Redis's lookupKey, since writing the clock of
+    /// every key read would copy every page read (resizing is off exactly
+    /// while a child exists).
     pub fn touch(&self, obj: &mut Object, now_ms: i64) {
+        if !resize_allowed() {
+            return;
+        }
         match self.clock {
             AccessClock::Lru => obj.touch(now_ms),
             AccessClock::Lfu {
@@ -183,6 +190,29 @@ mod tests {
         assert_eq!(lfu_counter(obj.clock(), 1, now + 3 * 60_000), 3);
         assert_eq!(lfu_counter(obj.clock(), 1, now + 60 * 60_000), 0);
         assert_eq!(lfu_counter(obj.clock(), 0, now + 60 * 60_000), 6);
+    }
+
+    #[test]
+    fn no_access_is_recorded_while_a_child_runs() {
+        // As on Redis 7.0.15: a GET during BGSAVE leaves OBJECT IDLETIME
+        // (and FREQ) as they were; the first one after it resets them.
+        let then = 1_700_000_000_000;
+        let now = then + 5000;
+        let lru = AccessPolicy::default();
+        let mut obj = Object::string(Str::Int(50_000), then);
+        lru.stamp_new(&mut obj, then);
+        let mut counted = Object::string(Str::Int(50_000), then);
+        LFU.stamp_new(&mut counted, then);
+        crate::db::dict::set_resize_allowed(false);
+        lru.touch(&mut obj, now);
+        LFU.touch(&mut counted, now);
+        assert_eq!(obj.idle_ms(now) / 1000, 5);
+        assert_eq!(lfu_counter(counted.clock(), 1, then), LFU_INIT_VAL);
+        crate::db::dict::set_resize_allowed(true);
+        lru.touch(&mut obj, now);
+        LFU.touch(&mut counted, now);
+        assert_eq!(obj.idle_ms(now), 0);
+        assert_eq!(lfu_counter(counted.clock(), 1, now), LFU_INIT_VAL + 1);
     }
 
     #[test]

@@ -15,6 +15,8 @@
 use super::key::Key;
 use ahash::RandomState;
 use std::sync::OnceLock;
+#[cfg(not(test))]
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The process-wide hash seed: random per start-up, as Redis seeds its
 /// SipHash, so clients cannot aim many keys at one bucket.
@@ -28,6 +30,50 @@ fn hasher() -> &'static RandomState {
 #[inline]
 pub fn hash_key(key: &[u8]) -> u64 {
     hasher().hash_one(key)
+}
+
+/// Redis's dict_can_resize: false while a forked child (BGSAVE,
+/// BGREWRITEAOF) shares the parent's pages, since growing or shrinking a
+/// table rewrites all of it and the kernel then copies every page it
+/// touches. One flag for the process, read with a plain load where a
+/// table is full anyway.
+#[cfg(not(test))]
+static RESIZE_ALLOWED: AtomicBool = AtomicBool::new(true);
+
+// Each unit test runs on a thread of its own: a per-thread flag lets one
+// test turn resizing off without changing the tables of the others.
+#[cfg(test)]
+thread_local! {
+    static RESIZE_ALLOWED: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Allows or forbids resizing tables (Redis's dictEnableResize and
+/// dictDisableResize).
+pub fn set_resize_allowed(allowed: bool) {
+    #[cfg(not(test))]
+    RESIZE_ALLOWED.store(allowed, Ordering::Relaxed);
+    #[cfg(test)]
+    RESIZE_ALLOWED.with(|a| a.set(allowed));
+}
+
+pub fn resize_allowed() -> bool {
+    #[cfg(not(test))]
+    return RESIZE_ALLOWED.load(Ordering::Relaxed);
+    #[cfg(test)]
+    return RESIZE_ALLOWED.with(|a| a.get());
+}
+
+/// Redis 7.0's dict_force_resize_ratio: with resizing forbidden a table
+/// still grows once it holds more than this many entries per bucket, as
+/// chains that long would cost more than the copied pages.
+pub const FORCE_RESIZE_RATIO: usize = 5;
+
+/// Whether a table of `size` buckets holding `used` entries grows: at a
+/// load factor of 1, or past [`FORCE_RESIZE_RATIO`] while resizing is
+/// forbidden. The flag is read only once the table is full.
+#[inline]
+pub fn should_grow(used: usize, size: usize) -> bool {
+    used >= size && (resize_allowed() || used / size.max(1) > FORCE_RESIZE_RATIO)
 }
 
 const INITIAL_SIZE: usize = 4;
@@ -251,7 +297,8 @@ impl<V> Dict<V> {
     }
 
     /// Grows when the table holds as many keys as buckets (Redis's load
-    /// factor of 1), to the next power of two above the key count.
+    /// factor of 1; see [`should_grow`] while a child runs), to the next
+    /// power of two above the key count.
     fn expand_if_needed(&mut self) {
         if self.is_rehashing() {
             return;
@@ -259,7 +306,7 @@ impl<V> Dict<V> {
         let t0 = &self.tables[0];
         if t0.buckets.is_empty() {
             self.tables[0] = Table::with_size(INITIAL_SIZE);
-        } else if t0.used >= t0.buckets.len() {
+        } else if should_grow(t0.used, t0.buckets.len()) {
             self.resize_to(t0.used + 1);
         }
     }
@@ -278,11 +325,16 @@ impl<V> Dict<V> {
     }
 
     /// Starts shrinking a table that is mostly empty (from the cron, as
-    /// Redis's tryResizeHashTables).
+    /// Redis's tryResizeHashTables); never while a child runs (Redis's
+    /// dictResize refuses then).
     pub fn shrink_if_needed(&mut self) {
         let t0 = &self.tables[0];
         let size = t0.buckets.len();
-        if !self.is_rehashing() && size > INITIAL_SIZE && t0.used * 100 / size < MIN_FILL_PERCENT {
+        if !self.is_rehashing()
+            && size > INITIAL_SIZE
+            && t0.used * 100 / size < MIN_FILL_PERCENT
+            && resize_allowed()
+        {
             self.resize_to(t0.used);
         }
     }
@@ -539,6 +591,45 @@ mod tests {
         for i in 0..500 {
             assert!(seen.contains(&i), "key {i} missed");
         }
+    }
+
+    #[test]
+    fn a_child_running_holds_tables_at_their_size_until_the_force_ratio() {
+        let mut d = Dict::new();
+        for i in 0..16 {
+            d.insert(&key(i), i);
+        }
+        while d.rehash(100) {}
+        assert_eq!(d.sizes(), (16, 0));
+        // Resizing allowed: the 17th key (load factor 1) grows the table.
+        let mut grown = d.clone();
+        grown.insert(&key(16), 16);
+        assert_eq!(grown.sizes(), (16, 32));
+
+        set_resize_allowed(false);
+        // Up to 6 keys a bucket (96 / 16 = 6 > 5 only once 96 are in).
+        for i in 16..96 {
+            d.insert(&key(i), i);
+        }
+        assert_eq!(d.sizes(), (16, 0), "no growth at ratio 5");
+        assert!(!d.is_rehashing());
+        d.insert(&key(96), 96);
+        assert_eq!(d.sizes(), (16, 128), "grows past ratio 5");
+        while d.rehash(100) {}
+        // Nor does a mostly empty table shrink.
+        for i in 0..97 {
+            if i != 3 {
+                d.remove(&key(i));
+            }
+        }
+        d.shrink_if_needed();
+        assert_eq!(d.sizes(), (128, 0));
+
+        set_resize_allowed(true);
+        d.shrink_if_needed();
+        while d.rehash(100) {}
+        assert_eq!(d.sizes(), (4, 0));
+        assert_eq!(d.get(&key(3)), Some(&3));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod aof;
 pub mod child;
+pub mod child_info;
 pub mod file;
 pub mod rdb;
 

@@ -103,7 +103,8 @@ fn clients_cron(server: &mut Server, now: i64) {
     }
 }
 
-/// Active expiry, then incremental rehashing and table shrinking.
+/// Active expiry, then incremental rehashing and table shrinking unless
+/// a child runs.
 fn databases_cron(server: &mut Server, now: i64, period: Duration) {
     let engine = &mut server.engine;
     // Redis gives the slow expire cycle 25% of the tick.
@@ -126,6 +127,11 @@ fn databases_cron(server: &mut Server, now: i64, period: Duration) {
         engine.drain_key_events(None, &mut view, now);
     }
     let engine = &mut server.engine;
+    // No resizing or rehashing while a child shares the parent's pages
+    // (Redis's databasesCron): each moved bucket would be a copied page.
+    if engine.has_active_child() {
+        return;
+    }
     if engine.config.activerehashing {
         let start = Instant::now();
         for db in &mut engine.keyspace.dbs {

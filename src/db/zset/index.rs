@@ -18,7 +18,7 @@
 //! joins the rest). Members of up to 14 bytes live inside the node.
 
 use super::range::{LexBound, cmp_lex};
-use crate::db::dict::hash_key;
+use crate::db::dict::{FORCE_RESIZE_RATIO, hash_key, resize_allowed};
 use crate::db::key::{INLINE_CAP, Key};
 use std::cmp::Ordering;
 use std::sync::OnceLock;
@@ -284,10 +284,12 @@ impl Index {
         }
     }
 
-    /// Grows the table at a load factor of 1, as Redis's dict does.
+    /// Grows the table at a load factor of 1, as Redis's dict does, and
+    /// while a forked child runs only past the dict's force ratio.
     fn grow_if_needed(&mut self) {
-        if self.len() > self.buckets.len() {
-            self.rehash(self.buckets.len() * 2);
+        let (len, size) = (self.len(), self.buckets.len());
+        if len > size && (resize_allowed() || len / size.max(1) > FORCE_RESIZE_RATIO) {
+            self.rehash((len + 1).next_power_of_two());
         }
     }
 
@@ -295,6 +297,10 @@ impl Index {
     /// arena under 1/4 used, so memory follows the set down. Each costs
     /// O(n) and follows at least as many deletions.
     fn shrink_if_needed(&mut self) {
+        // Both rewrite the whole index: not while a child shares its pages.
+        if !resize_allowed() {
+            return;
+        }
         let len = self.len();
         if self.nodes.len() > 64 && len * 4 < self.nodes.len() {
             self.compact();

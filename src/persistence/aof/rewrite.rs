@@ -176,6 +176,7 @@ pub fn write_commands(
                 e.cmd(Cmd::new("PEXPIREAT", key).int(when))?;
             }
             crate::persistence::rdb::key_delay(key_delay_us);
+            crate::persistence::child_info::key_written();
         }
     }
     e.out.write_all(&e.buf)

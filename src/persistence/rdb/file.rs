@@ -156,6 +156,7 @@ pub fn save<W: Write>(out: W, keyspace: &Keyspace, opts: &SaveOptions) -> io::Re
             enc.string(key.as_bytes())?;
             enc.value(&obj.value)?;
             key_delay(opts.key_delay_us);
+            crate::persistence::child_info::key_written();
         }
     }
     enc.byte(op::EOF)?;
