@@ -64,6 +64,17 @@ impl Engine {
         Ok(())
     }
 
+    /// Creates the append-only directory; Err is Redis's fatal message.
+    fn create_aof_dir(&self, dir: &std::path::Path) -> Result<(), String> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            format!(
+                "Can't open or create append-only dir {}: {}",
+                self.config.appenddirname,
+                os_error_text(&e)
+            )
+        })
+    }
+
     /// A single `appendonly.aof` in `dir` from before Redis 7 becomes the
     /// base of a new manifest (Redis's aofUpgradePrepare). Err: fatal.
     fn upgrade_old_aof(&mut self) -> Result<(), String> {
@@ -82,13 +93,7 @@ impl Engine {
         if !upgrade {
             return Ok(());
         }
-        std::fs::create_dir_all(&dir).map_err(|e| {
-            format!(
-                "Can't open or create append-only dir {}: {}",
-                self.config.appenddirname,
-                os_error_text(&e)
-            )
-        })?;
+        self.create_aof_dir(&dir)?;
         let mut m = Manifest {
             base: Some(AofFile {
                 name: filename.clone(),
@@ -415,13 +420,7 @@ impl Engine {
             return Ok(());
         }
         let dir = self.aof_dir();
-        std::fs::create_dir_all(&dir).map_err(|e| {
-            format!(
-                "Can't open or create append-only dir {}: {}",
-                self.config.appenddirname,
-                os_error_text(&e)
-            )
-        })?;
+        self.create_aof_dir(&dir)?;
         let before = self.aof.manifest.clone();
         let filename = self.config.appendfilename.clone();
         let had_incr = !self.aof.manifest.incr.is_empty();
