@@ -13,11 +13,9 @@ use std::time::{Duration, Instant};
 const KEYS: usize = 200_000;
 
 fn info_field(con: &mut redis::Connection, section: &str, name: &str) -> u64 {
-    let info: String = redis::cmd("INFO").arg(section).query(con).unwrap();
-    info.lines()
-        .find_map(|l| l.strip_prefix(&format!("{name}:")))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("no {name} in INFO {section}"))
+    common::info_field(con, section, name)
+        .parse()
+        .unwrap_or_else(|_| panic!("no number {name} in INFO {section}"))
 }
 
 /// Sets keys `range` to values of 16 bytes tagged `tag`, 1000 per MSET.

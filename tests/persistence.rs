@@ -21,12 +21,9 @@ fn start_in(dir: &TempDir, more: &[&str]) -> Server {
     Server::start(&flags)
 }
 
+/// A field of INFO persistence.
 fn info_field(con: &mut redis::Connection, name: &str) -> String {
-    let info: String = redis::cmd("INFO").arg("persistence").query(con).unwrap();
-    info.lines()
-        .find_map(|l| l.strip_prefix(&format!("{name}:")))
-        .unwrap_or_default()
-        .to_string()
+    common::info_field(con, "persistence", name)
 }
 
 /// Waits for a background save to end; its rdb_last_bgsave_status.

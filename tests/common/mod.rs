@@ -542,3 +542,15 @@ pub fn blocked_client(
     wait_blocked(ctl, blocked_before + 1);
     c
 }
+
+/// One field of an INFO section, as text ("" when the section lacks it).
+pub fn info_field(con: &mut redis::Connection, section: &str, name: &str) -> String {
+    let info: String = redis::cmd("INFO")
+        .arg(section)
+        .query(con)
+        .expect("INFO answers");
+    info.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}:")))
+        .unwrap_or_default()
+        .to_string()
+}
