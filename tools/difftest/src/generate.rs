@@ -4,6 +4,12 @@
 
 use fastrand::Rng;
 
+/// How far millisecond TTLs (PTTL, PEXPIRETIME) may differ: a relative
+/// expiry is set on each server a moment apart, and on a loaded machine
+/// that moment has reached 130 ms. A unit mistake (seconds for
+/// milliseconds) still shows in most steps.
+pub const MS_TTL_SLACK: i64 = 500;
+
 /// How two replies are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmp {

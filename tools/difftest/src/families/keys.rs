@@ -112,7 +112,7 @@ pub fn step(g: &mut Gen) -> Step {
         21 => {
             return Step::with(
                 args![g.name_of(&["pttl", "pexpiretime"]), g.key()],
-                Cmp::Near(100),
+                Cmp::Near(crate::generate::MS_TTL_SLACK),
             );
         }
         22 => args![g.name("persist"), g.key()],

@@ -154,7 +154,7 @@ pub fn step(g: &mut Gen) -> Step {
     };
     let cmd = g.mangle(cmd);
     let cmp = if crate::generate::command_name(&cmd) == "pttl" {
-        Cmp::Near(100)
+        Cmp::Near(crate::generate::MS_TTL_SLACK)
     } else {
         Cmp::Exact
     };
