@@ -191,6 +191,24 @@ impl Hash {
         }
     }
 
+    /// A listpack hash of `count` entries already encoded in the
+    /// listpack layout (an RDB listpack converted in bulk). The caller has
+    /// checked the pairs as for [`from_packed_pairs`](Self::from_packed_pairs).
+    pub fn from_packed_bytes(bytes: &[u8], count: usize) -> Hash {
+        Hash {
+            repr: Repr::packed(Packed::with_bytes(bytes, count as u32)),
+        }
+    }
+
+    /// A listpack hash's bytes and entry count, for a writer that
+    /// converts them in bulk; `None` for a dict.
+    pub fn packed_bytes(&self) -> Option<(&[u8], usize)> {
+        match self.repr.get() {
+            Ref::Packed(p) => Some((p.bytes(), p.count())),
+            _ => None,
+        }
+    }
+
     /// Makes a listpack hash a dict now (Redis's hashTypeConvert, which
     /// the RDB loader calls for a listpack above the entry limit).
     pub fn convert_to_table(&mut self) {

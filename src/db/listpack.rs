@@ -448,6 +448,15 @@ impl Listpack {
         self.len += count as u32;
     }
 
+    /// A listpack of `count` entries already encoded in this layout,
+    /// back-lengths included (a whole RDB listpack converted in bulk).
+    pub fn from_encoded(buf: Vec<u8>, count: usize) -> Listpack {
+        Listpack {
+            buf,
+            len: count as u32,
+        }
+    }
+
     /// The entries as stored, for a writer that converts them in bulk
     /// (walk them with [`decode_at`]).
     pub fn encoded(&self) -> &[u8] {

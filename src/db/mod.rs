@@ -310,6 +310,46 @@ impl Db {
         self.dict.insert_new(hash_key(key), Key::new(key), obj);
     }
 
+    /// Sizes an empty database's tables for the keys a file says it holds
+    /// (the RDB RESIZEDB opcode, Redis's dictExpand), so loading does not
+    /// grow them step by step.
+    pub fn reserve_for_load(&mut self, keys: usize, expires: usize) {
+        if self.dict.is_empty() {
+            self.dict = Dict::with_capacity(keys);
+        }
+        if self.expires.is_empty() {
+            self.expires = Dict::with_capacity(expires);
+        }
+    }
+
+    /// Adds a key read from a file, with its expire time and the access
+    /// clock its hint gives (else a new key's), hashing the key once for
+    /// the duplicate check and both inserts; a key already present is
+    /// left alone and the object handed back.
+    pub fn add_loaded(
+        &mut self,
+        key: &[u8],
+        mut obj: Object,
+        expire: Option<i64>,
+        clock: Option<u32>,
+    ) -> Result<(), Object> {
+        let hash = hash_key(key);
+        if self.dict.get_hashed(hash, key).is_some() {
+            return Err(obj);
+        }
+        self.prepare_new(&mut obj);
+        if let Some(clock) = clock {
+            obj.set_clock(clock);
+        }
+        obj.set_flag(flags::HAS_EXPIRE, expire.is_some());
+        self.note_created(key);
+        self.dict.insert_new(hash, Key::new(key), obj);
+        if let Some(when) = expire {
+            self.expires.insert_hashed(hash, key, when);
+        }
+        Ok(())
+    }
+
     /// Adds a key known to be absent with a value taken from another key
     /// (RENAME, MOVE): the value keeps its access clock and sharing, as
     /// Redis moves the very same object. Any expire time is the caller's

@@ -272,8 +272,14 @@ pub fn load(
                     })?;
             }
             op::RESIZEDB => {
-                r.length()?;
-                r.length()?;
+                // Sizes come from the file: no more keys than it has
+                // bytes left (each takes three at least).
+                let most = r.remaining() / 3;
+                let keys = usize::try_from(r.length()?).unwrap_or(usize::MAX).min(most);
+                let expires = usize::try_from(r.length()?).unwrap_or(usize::MAX).min(keys);
+                if let Some(target) = keyspace.dbs.get_mut(db) {
+                    target.reserve_for_load(keys, expires);
+                }
             }
             op::AUX => {
                 let key = r.string()?.into_owned();
@@ -313,24 +319,18 @@ pub fn load(
                 let Some(target) = keyspace.dbs.get_mut(db) else {
                     return Err(r.error("no such database"));
                 };
-                if target.find(&key).is_some() {
-                    if opts.replace_present {
-                        target.remove(&key);
-                    } else {
+                let obj = Object::new(value, opts.now_ms);
+                let clock = opts.access.clock_from_hint(idle, freq, opts.now_ms);
+                if let Err(obj) = target.add_loaded(&key, obj, when, clock) {
+                    if !opts.replace_present {
                         return Err(RdbError {
                             offset: at,
                             reason: "Duplicated key found in RDB file".into(),
                         });
                     }
-                }
-                target.add(&key, Object::new(value, opts.now_ms));
-                if let Some(when) = when {
-                    target.set_expire(&key, when);
-                }
-                if let Some(clock) = opts.access.clock_from_hint(idle, freq, opts.now_ms)
-                    && let Some(o) = target.find_mut(&key)
-                {
-                    o.set_clock(clock);
+                    target.remove(&key);
+                    // Absent now: the key was just removed.
+                    let _ = target.add_loaded(&key, obj, when, clock);
                 }
                 report.keys_loaded += 1;
             }

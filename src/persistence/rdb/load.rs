@@ -114,14 +114,24 @@ pub fn object(r: &mut Reader, t: u8, limits: &Limits) -> Result<Option<Value>> {
             }
             Value::Hash(h)
         }
-        ty::HASH_ZIPLIST | ty::HASH_LISTPACK => {
+        ty::HASH_LISTPACK => {
             let blob = r.string()?;
-            let entries = if t == ty::HASH_LISTPACK {
-                packed::read_listpack(&blob)
-            } else {
-                packed::read_ziplist(&blob)
+            let mut entries = Vec::new();
+            let lp = packed::read_listpack_native(&blob, Some(&mut entries))
+                .map_err(|e| invalid(r, e))?;
+            check_pairs(r, &entries)?;
+            if lp.bytes_len() > hash::MAX_PACKED_BYTES {
+                return Err(r.error("packed hash too large"));
             }
-            .map_err(|e| invalid(r, e))?;
+            let mut h = Hash::from_packed_bytes(lp.encoded(), lp.len());
+            if h.len() > limits.hash.entries {
+                h.convert_to_table();
+            }
+            Value::Hash(h)
+        }
+        ty::HASH_ZIPLIST => {
+            let blob = r.string()?;
+            let entries = packed::read_ziplist(&blob).map_err(|e| invalid(r, e))?;
             let mut h = hash_packed(r, pairs_of(r, &entries)?)?;
             if h.len() > limits.hash.entries {
                 h.convert_to_table();
@@ -294,6 +304,18 @@ fn pairs_of<'e>(r: &Reader, entries: &[Entry<'e>]) -> Result<Vec<(Entry<'e>, Ent
         return Err(r.error("duplicate field in a packed encoding"));
     }
     Ok(pairs)
+}
+
+/// Checks that packed entries make pairs whose first members are
+/// distinct, as [`pairs_of`] does without collecting the pairs.
+fn check_pairs(r: &Reader, entries: &[Entry]) -> Result<()> {
+    if !entries.len().is_multiple_of(2) {
+        return Err(r.error("odd number of entries in pairs"));
+    }
+    if has_duplicates(entries.iter().step_by(2)) {
+        return Err(r.error("duplicate field in a packed encoding"));
+    }
+    Ok(())
 }
 
 /// An entry as its text compares: a string that reads as an integer is

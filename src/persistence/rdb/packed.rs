@@ -2,14 +2,15 @@
 //! listpack (lists, small hashes and sorted sets, streams), and the older
 //! ziplist, zipmap and the intset, which Redis 7.0 still reads.
 //!
-//! ferredis keeps listpacks in a layout of its own (db::listpack), so
-//! nothing here is copied verbatim: writing re-encodes each entry in
-//! Redis's tags, reading checks every byte and hands out entries. Reading
+//! ferredis keeps listpacks in a layout of its own (db::listpack) whose
+//! entries differ from Redis's at most in the tag byte, so converting a
+//! whole listpack copies it and rewrites tags; reading still checks every
+//! entry and can hand them out. Reading
 //! validates as Redis's deep sanitization does (header sizes, each entry
 //! inside the buffer, back-lengths, counts), because a payload that
 //! passed here must never make later code misbehave.
 
-use crate::db::listpack::{Entry, EntryInput, Listpack};
+use crate::db::listpack::{self, Entry, EntryInput, Listpack};
 use crate::util::parse_i64;
 
 /// Why a blob was refused.
@@ -221,76 +222,134 @@ pub fn read_listpack(b: &[u8]) -> Result<Vec<Entry<'_>>, Invalid> {
 }
 
 /// Reads and validates a Redis listpack straight into ferredis's layout.
-/// The two layouts write integers 0..=127 and strings under 64 bytes
-/// alike (the same tag, payload and one-byte back-length), so those
-/// entries, most of a typical list or stream, are copied as they are,
-/// a run of them at a time; the rest are encoded again. With `entries`,
-/// also collects the entries as [`read_listpack`] does.
+/// Each form Redis picks for an entry has a ferredis twin of the same
+/// size that differs at most in the tag byte, so the entries are copied
+/// whole and their tags rewritten in place; an entry in a form Redis
+/// itself would not pick (a string that reads as an integer, an integer
+/// in a wider form than it needs) and everything after it are encoded
+/// again. With `entries`, also collects the entries as [`read_listpack`]
+/// does.
 pub fn read_listpack_native<'b>(
     b: &'b [u8],
     mut entries: Option<&mut Vec<Entry<'b>>>,
 ) -> Result<Listpack, Invalid> {
-    let mut lp = Listpack::new();
-    // No header or end byte: what is left is a bound that usually fits.
-    lp.reserve_exact(b.len().saturating_sub(LP_HEADER + 1));
-    // The run of entries to copy: its start, end and count.
-    let mut run = (0, 0, 0);
-    let flush = |lp: &mut Listpack, run: &mut (usize, usize, usize)| {
-        if let Some(bytes) = b.get(run.0..run.1) {
-            lp.push_encoded(bytes, run.2);
-        }
-        *run = (0, 0, 0);
-    };
+    let body = b
+        .get(LP_HEADER..b.len().saturating_sub(1))
+        .unwrap_or_default();
+    let mut out = body.to_vec();
+    // While true, `out` mirrors `body` byte for byte but for tags.
+    let mut mirrored = true;
+    let mut count = 0usize;
     walk_listpack(b, |e, pos, stop| {
         if let Some(v) = entries.as_deref_mut() {
             v.push(e);
         }
-        if same_in_both_layouts(&e) {
-            if run.1 != pos {
-                flush(&mut lp, &mut run);
-                run.0 = pos;
+        count += 1;
+        let tag = b.get(pos).copied().unwrap_or_default();
+        let native = native_tag(tag, &e);
+        match (native, mirrored) {
+            (Some(t), true) => {
+                if let Some(slot) = out.get_mut(pos - LP_HEADER) {
+                    *slot = t;
+                }
             }
-            run.1 = stop;
-            run.2 += 1;
-        } else {
-            flush(&mut lp, &mut run);
-            lp.push_back(EntryInput::from(e));
+            (Some(t), false) => {
+                let at = out.len();
+                out.extend_from_slice(b.get(pos..stop).unwrap_or_default());
+                if let Some(slot) = out.get_mut(at) {
+                    *slot = t;
+                }
+            }
+            (None, _) => {
+                if mirrored {
+                    out.truncate(pos - LP_HEADER);
+                    mirrored = false;
+                }
+                listpack::encode_entry(EntryInput::from(e), &mut out);
+            }
         }
     })?;
-    flush(&mut lp, &mut run);
-    Ok(lp)
+    Ok(Listpack::from_encoded(out, count))
 }
 
-/// Whether an entry's bytes (tag, payload, one-byte back-length) are the
-/// same in Redis's listpack and in ferredis's: an integer 0..=127, or a
-/// string under 64 bytes that does not read as an integer (Redis never
-/// writes one; ferredis stores one as the integer).
-fn same_in_both_layouts(e: &Entry) -> bool {
-    match e {
-        Entry::Int(n) => (0..=127).contains(n),
-        Entry::Str(s) => s.len() < 64 && int_form(s).is_none(),
-        Entry::Float(_) => false,
-    }
+/// Whether a string entry with a 32-bit length (5 header bytes) has a
+/// back-length Redis writes one byte longer than ferredis: its thresholds
+/// are one below a power of 128. Shorter entries never reach them.
+fn backlen_differs(s: &[u8]) -> bool {
+    matches!(s.len() + 5, 16_383 | 2_097_151 | 268_435_455)
+}
+
+/// The tag ferredis's layout gives entry `e`, read from Redis's layout
+/// with tag `tag`, when that is the only byte that differs: `None` if
+/// ferredis encodes it otherwise.
+fn native_tag(tag: u8, e: &Entry) -> Option<u8> {
+    let t = match (*e, tag) {
+        (Entry::Int(0..=127), 0x00..=0x7f) => tag,
+        (Entry::Int(0..=127), _) => return None,
+        (Entry::Int(-4096..=4095), 0xc0..=0xdf) => tag ^ 0x20,
+        (Entry::Int(-4096..=4095), _) => return None,
+        (Entry::Int(n), 0xf1) if i16::try_from(n).is_ok() => 0xc0,
+        (Entry::Int(n), 0xf2) if i16::try_from(n).is_err() => 0xc5,
+        (Entry::Int(n), 0xf3) if !(-(1 << 23)..(1 << 23)).contains(&n) => 0xc1,
+        (Entry::Int(n), 0xf4) if i32::try_from(n).is_err() => 0xc2,
+        (Entry::Str(s), _) if int_form(s).is_some() => return None,
+        (Entry::Str(_), 0x80..=0xbf) => tag,
+        (Entry::Str(s), 0xe0..=0xef) if s.len() >= 64 => tag ^ 0x30,
+        (Entry::Str(s), 0xf0) if s.len() >= 4096 && !backlen_differs(s) => 0xc4,
+        _ => return None,
+    };
+    Some(t)
+}
+
+/// The tag Redis's layout gives entry `e`, stored by ferredis with tag
+/// `tag`, when that is the only byte that differs (ferredis picks the
+/// same sizes Redis does): `None` for a float or a back-length the two
+/// write differently.
+fn redis_tag(tag: u8, e: &Entry) -> Option<u8> {
+    Some(match tag {
+        0x00..=0xbf => tag,
+        0xe0..=0xff => tag ^ 0x20,
+        0xd0..=0xdf => tag ^ 0x30,
+        0xc0 => 0xf1,
+        0xc5 => 0xf2,
+        0xc1 => 0xf3,
+        0xc2 => 0xf4,
+        0xc4 if matches!(e, Entry::Str(s) if !backlen_differs(s)) => 0xf0,
+        _ => return None,
+    })
 }
 
 /// Builds a Redis listpack from the stored bytes of ferredis's listpack
 /// `native` (of `count` entries) into `out` (cleared first): as
-/// [`write_listpack`] does, but entries the two layouts write alike are
-/// copied a run at a time.
+/// [`write_listpack`] does, but by copying the entries whole and
+/// rewriting their tags (see [`read_listpack_native`]); from the first
+/// that needs more (a float), they are encoded one by one.
 pub fn write_listpack_native(native: &[u8], count: usize, out: &mut Vec<u8>) {
     out.clear();
     out.reserve(native.len() + LP_HEADER + 1);
     out.extend_from_slice(&[0; LP_HEADER]);
-    let (mut pos, mut run_start) = (0, 0);
+    out.extend_from_slice(native);
+    let mut pos = 0;
     while let Some((e, next)) = crate::db::listpack::decode_at(native, pos) {
-        if !same_in_both_layouts(&e) {
-            out.extend_from_slice(native.get(run_start..pos).unwrap_or_default());
-            push_entry(e, out);
-            run_start = next;
+        let tag = native.get(pos).copied().unwrap_or_default();
+        match redis_tag(tag, &e) {
+            Some(t) => {
+                if let Some(slot) = out.get_mut(LP_HEADER + pos) {
+                    *slot = t;
+                }
+            }
+            None => {
+                out.truncate(LP_HEADER + pos);
+                let mut rest = pos;
+                while let Some((e, next)) = crate::db::listpack::decode_at(native, rest) {
+                    push_entry(e, out);
+                    rest = next;
+                }
+                break;
+            }
         }
         pos = next;
     }
-    out.extend_from_slice(native.get(run_start..pos).unwrap_or_default());
     out.push(LP_EOF);
     let total = (out.len() as u32).to_le_bytes();
     out[..4].copy_from_slice(&total);
@@ -545,6 +604,72 @@ mod tests {
             let back = read_listpack(&out).unwrap();
             assert_eq!(back, [Entry::Str(&s), Entry::Str(b"y")], "len {len}");
         }
+    }
+
+    #[test]
+    fn native_conversion_matches_entry_by_entry_encoding() {
+        // Every form on both sides of its limits, and the string sizes
+        // where the two layouts' back-lengths part.
+        let long: Vec<Vec<u8>> = [0, 63, 64, 4095, 4096, 16_378, 16_379, 20_000]
+            .iter()
+            .map(|&n| vec![b'x'; n])
+            .collect();
+        let ints = [
+            0,
+            127,
+            128,
+            -1,
+            -4096,
+            4095,
+            4096,
+            -4097,
+            -32768,
+            32767,
+            32768,
+            -8_388_608,
+            8_388_607,
+            8_388_608,
+            i64::from(i32::MIN),
+            i64::from(i32::MAX),
+            i64::MIN,
+            i64::MAX,
+        ];
+        let mut entries: Vec<Entry> = ints.iter().map(|&n| Entry::Int(n)).collect();
+        entries.extend(long.iter().map(|s| Entry::Str(s)));
+        entries.push(Entry::Str(b"field"));
+        let mut native = Listpack::new();
+        for e in &entries {
+            native.push_back(EntryInput::from(*e));
+        }
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        write_listpack_native(native.encoded(), native.len(), &mut fast);
+        write_listpack(entries.iter().copied(), &mut slow);
+        assert_eq!(fast, slow);
+        let back = read_listpack_native(&fast, None).unwrap();
+        assert_eq!(back, native);
+        // A float (ferredis's own form) is written as Redis's text.
+        native.push_back(EntryInput::Float(2.5));
+        entries.push(Entry::Float(2.5));
+        write_listpack_native(native.encoded(), native.len(), &mut fast);
+        write_listpack(entries.iter().copied(), &mut slow);
+        assert_eq!(fast, slow);
+    }
+
+    #[test]
+    fn forms_redis_would_not_pick_are_encoded_again() {
+        // "12" as a string, 5 in the 13-bit form, 300 in the 16-bit form,
+        // then a short string: ferredis keeps integers as integers.
+        let lp = [
+            0x15, 0, 0, 0, 4, 0, 0x82, b'1', b'2', 3, 0xc0, 5, 2, 0xf1, 0x2c, 1, 3, 0x81, b'a', 2,
+            0xff,
+        ];
+        let got = read_listpack_native(&lp, None).unwrap();
+        let mut want = Listpack::new();
+        for n in [12, 5, 300] {
+            want.push_back(EntryInput::Int(n));
+        }
+        want.push_back(EntryInput::Bytes(b"a"));
+        assert_eq!(got, want);
     }
 
     #[test]

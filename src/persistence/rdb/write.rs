@@ -11,7 +11,6 @@
 use super::lzf::Compressor;
 use super::packed::{write_intset, write_listpack, write_listpack_native};
 use super::{enc, ty};
-use crate::db::hash::{Item, Pairs};
 use crate::db::listpack::{Entry, Listpack};
 use crate::db::set::Set;
 use crate::db::zset::ZSet;
@@ -181,14 +180,13 @@ impl<W: Write> Encoder<W> {
                     Ok(())
                 }
             },
-            Value::Hash(h) => match h.pairs() {
-                Pairs::Packed(pairs) => {
-                    let entries = pairs.flat_map(|(f, v)| [item_entry(f), item_entry(v)]);
-                    self.listpack(entries.flatten())
+            Value::Hash(h) => match h.packed_bytes() {
+                Some((bytes, count)) => {
+                    self.scratch_string(|buf| write_listpack_native(bytes, count, buf))
                 }
-                pairs @ Pairs::Table(_) => {
+                None => {
                     self.len(h.len() as u64)?;
-                    for (field, value) in pairs {
+                    for (field, value) in h.pairs() {
                         let (mut a, mut b) = ([0u8; 32], [0u8; 32]);
                         self.string(field.as_bytes(&mut a))?;
                         self.string(value.as_bytes(&mut b))?;
@@ -205,14 +203,6 @@ impl<W: Write> Encoder<W> {
         // (rdbSaveLongLongAsStringObject), which is what `string` does.
         let mut buf = [0u8; 20];
         self.string(s.as_bytes(&mut buf))
-    }
-}
-
-/// A listpack hash's field or value as a listpack entry (they always are).
-fn item_entry(item: Item<'_>) -> Option<Entry<'_>> {
-    match item {
-        Item::Entry(e) => Some(e),
-        Item::Blob(_) => None,
     }
 }
 
