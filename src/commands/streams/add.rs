@@ -399,11 +399,8 @@ pub(super) fn xsetid(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             ));
         }
     }
-    if id < s.max_deleted {
-        return Err(CmdError::text(
-            "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id",
-        ));
-    }
+    // Only a MAXDELETEDID given here is checked: Redis 7.0 lets the last
+    // ID go below the stream's recorded max_deleted_entry_id.
     s.last_id = id;
     if entries_added != -1 {
         s.entries_added = entries_added as u64;

@@ -182,6 +182,17 @@ fn add_range_delete_trim_setid_and_their_errors() {
         "xsetid s 18446744073709551615-18446744073709551615 foo",
         b"-ERR syntax error\r\n",
     );
+    s.check("xsetid s2 1-1", b"-ERR no such key\r\n");
+    // As redis-server 7.0.15: the last ID may go below the stream's
+    // max_deleted_entry_id when no MAXDELETEDID is given.
+    s.check("xadd s2 5-0 a 1", b"$3\r\n5-0\r\n");
+    s.check("xsetid s2 100-0 maxdeletedid 50-0", b"+OK\r\n");
+    s.check("xsetid s2 10-0", b"+OK\r\n");
+    s.check(
+        "xadd s2 9-0 a 1",
+        b"-ERR The ID specified in XADD is equal or smaller than the target stream top item\r\n",
+    );
+    s.check("xadd s2 11-0 a 1", b"$4\r\n11-0\r\n");
     s.check("xsetid nokey 1-1", b"-ERR no such key\r\n");
     s.check(
         "xsetid nokey bad",
