@@ -281,6 +281,7 @@ pub fn decode_at(b: &[u8], pos: usize) -> Option<(Entry<'_>, usize)> {
 
 /// The entry at `pos` and the bytes its tag and payload take (without
 /// the back-length); `None` for an unknown tag or one running past `b`.
+#[inline]
 pub fn decode_entry(b: &[u8], pos: usize) -> Option<(Entry<'_>, usize)> {
     let tag = *b.get(pos)?;
     let (entry, size) = match tag {
@@ -334,6 +335,7 @@ pub fn decode_entry(b: &[u8], pos: usize) -> Option<(Entry<'_>, usize)> {
 /// encoding `e` here gives: the smallest form, integers as integers, the
 /// back-length in its usual bytes. An entry from a file can be valid for
 /// Redis and still fail this (a string "12", 5 in the 16-bit form).
+#[inline]
 pub fn is_canonical(e: Entry, bytes: &[u8]) -> bool {
     // Each form of an integer or a string has a size of its own, so the
     // size says whether the form is the one encoding would pick.
