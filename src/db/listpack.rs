@@ -6,18 +6,21 @@
 //! pointers; here an element costs its payload plus one to three bytes.
 //! Each entry is a tag, the payload, and a back-length (the size of tag
 //! plus payload, 7 bits per byte, one byte below 128), so the buffer can
-//! be walked in both directions. The forms are Redis's own:
+//! be walked in both directions. The layout is Redis 7.0's byte for byte
+//! (so RDB files copy listpacks whole), plus one form Redis lacks:
 //!
 //! | tag | entry |
 //! | --- | --- |
 //! | `0x00..=0x7f` | the integer 0..=127 itself, no payload |
 //! | `0x80..=0xbf` | a string of `tag & 0x3f` (0..=63) bytes |
-//! | `0xc0` / `0xc1` / `0xc2` | an i16 / i32 / i64, little-endian |
-//! | `0xc3` | an f64, little-endian (sorted-set scores) |
-//! | `0xc4` + u32 length | a longer string |
-//! | `0xc5` | an i24, little-endian |
-//! | `0xd0..=0xdf` + 1 byte | a string of up to 4095 bytes (12-bit length) |
-//! | `0xe0..=0xff` + 1 byte | a 13-bit signed integer (-4096..=4095) |
+//! | `0xc0..=0xdf` + 1 byte | a 13-bit signed integer (-4096..=4095) |
+//! | `0xe0..=0xef` + 1 byte | a string of up to 4095 bytes (12-bit length) |
+//! | `0xf0` + u32 length | a longer string |
+//! | `0xf1` / `0xf2` / `0xf3` / `0xf4` | an i16 / i24 / i32 / i64, little-endian |
+//! | `0xf5` | an f64, little-endian (sorted-set scores); ferredis only, never written to disk |
+//!
+//! The buffer holds no header and no `0xff` end byte; those are added when
+//! it is saved.
 //!
 //! Strings that read as integers by Redis's rules (`string2ll`) are stored
 //! as integers, as Redis does, and come back as the same text. Positions
@@ -26,14 +29,15 @@
 use crate::util::parse_i64;
 
 const STR_SHORT: u8 = 0x80;
-const I16: u8 = 0xc0;
-const I32: u8 = 0xc1;
-const I64: u8 = 0xc2;
-const F64: u8 = 0xc3;
-const STR_LONG: u8 = 0xc4;
-const I24: u8 = 0xc5;
-const STR_12: u8 = 0xd0;
-const INT_13: u8 = 0xe0;
+const INT_13: u8 = 0xc0;
+const STR_12: u8 = 0xe0;
+const STR_LONG: u8 = 0xf0;
+const I16: u8 = 0xf1;
+const I24: u8 = 0xf2;
+const I32: u8 = 0xf3;
+const I64: u8 = 0xf4;
+/// Tag of ferredis's f64 form (Redis's listpacks never use it).
+const F64: u8 = 0xf5;
 
 /// One element as stored.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -218,13 +222,20 @@ fn encode_backlen(size: usize, out: &mut [u8; 5]) -> usize {
     n
 }
 
-fn backlen_size(size: usize) -> usize {
-    match size {
-        0..0x80 => 1,
-        0x80..0x4000 => 2,
-        0x4000..0x20_0000 => 3,
-        0x20_0000..0x1000_0000 => 4,
-        _ => 5,
+/// Bytes the back-length of an entry of `size` bytes takes. The bounds
+/// are Redis's lpEncodeBacklen's, one below a power of 128 (an entry of
+/// 16383 bytes takes three), so both write the same bytes.
+pub fn backlen_size(size: usize) -> usize {
+    if size <= 127 {
+        1
+    } else if size < 16_383 {
+        2
+    } else if size < 2_097_151 {
+        3
+    } else if size < 268_435_455 {
+        4
+    } else {
+        5
     }
 }
 
@@ -264,6 +275,14 @@ impl<'a> From<Entry<'a>> for EntryInput<'a> {
 /// the next one; `None` past the end. Also for types that keep listpack
 /// bytes in storage of their own (a small hash's single allocation).
 pub fn decode_at(b: &[u8], pos: usize) -> Option<(Entry<'_>, usize)> {
+    let (entry, size) = decode_entry(b, pos)?;
+    Some((entry, pos + size + backlen_size(size)))
+}
+
+/// The entry at `pos` and the bytes its tag and payload take (without
+/// the back-length); `None` for an unknown tag or one running past `b`.
+#[inline]
+pub fn decode_entry(b: &[u8], pos: usize) -> Option<(Entry<'_>, usize)> {
     let tag = *b.get(pos)?;
     let (entry, size) = match tag {
         0x00..=0x7f => (Entry::Int(i64::from(tag)), 1),
@@ -271,9 +290,29 @@ pub fn decode_at(b: &[u8], pos: usize) -> Option<(Entry<'_>, usize)> {
             let n = usize::from(tag & 0x3f);
             (Entry::Str(b.get(pos + 1..pos + 1 + n)?), 1 + n)
         }
+        INT_13..=0xdf => {
+            let u = (u16::from(tag & 0x1f) << 8) | u16::from(*b.get(pos + 1)?);
+            // Sign-extend the 13 bits.
+            let v = ((u << 3) as i16) >> 3;
+            (Entry::Int(i64::from(v)), 2)
+        }
+        STR_12..=0xef => {
+            let n = (usize::from(tag & 0x0f) << 8) | usize::from(*b.get(pos + 1)?);
+            (Entry::Str(b.get(pos + 2..pos + 2 + n)?), 2 + n)
+        }
+        STR_LONG => {
+            let n = u32::from_le_bytes(b.get(pos + 1..pos + 5)?.try_into().ok()?) as usize;
+            (Entry::Str(b.get(pos + 5..pos + 5 + n)?), 5 + n)
+        }
         I16 => {
             let v = i16::from_le_bytes(b.get(pos + 1..pos + 3)?.try_into().ok()?);
             (Entry::Int(i64::from(v)), 3)
+        }
+        I24 => {
+            let b3 = b.get(pos + 1..pos + 4)?;
+            // Sign-extend by placing the three bytes high in an i32.
+            let v = i32::from_le_bytes([0, b3[0], b3[1], b3[2]]) >> 8;
+            (Entry::Int(i64::from(v)), 4)
         }
         I32 => {
             let v = i32::from_le_bytes(b.get(pos + 1..pos + 5)?.try_into().ok()?);
@@ -287,29 +326,53 @@ pub fn decode_at(b: &[u8], pos: usize) -> Option<(Entry<'_>, usize)> {
             let v = f64::from_le_bytes(b.get(pos + 1..pos + 9)?.try_into().ok()?);
             (Entry::Float(v), 9)
         }
-        STR_LONG => {
-            let n = u32::from_le_bytes(b.get(pos + 1..pos + 5)?.try_into().ok()?) as usize;
-            (Entry::Str(b.get(pos + 5..pos + 5 + n)?), 5 + n)
-        }
-        I24 => {
-            let b3 = b.get(pos + 1..pos + 4)?;
-            // Sign-extend by placing the three bytes high in an i32.
-            let v = i32::from_le_bytes([0, b3[0], b3[1], b3[2]]) >> 8;
-            (Entry::Int(i64::from(v)), 4)
-        }
-        0xd0..=0xdf => {
-            let n = (usize::from(tag & 0x0f) << 8) | usize::from(*b.get(pos + 1)?);
-            (Entry::Str(b.get(pos + 2..pos + 2 + n)?), 2 + n)
-        }
-        0xe0..=0xff => {
-            let u = (u16::from(tag & 0x1f) << 8) | u16::from(*b.get(pos + 1)?);
-            // Sign-extend the 13 bits.
-            let v = ((u << 3) as i16) >> 3;
-            (Entry::Int(i64::from(v)), 2)
-        }
         _ => return None,
     };
-    Some((entry, pos + size + backlen_size(size)))
+    Some((entry, size))
+}
+
+/// Whether `bytes`, one whole entry that decodes as `e`, are exactly what
+/// encoding `e` here gives: the smallest form, integers as integers, the
+/// back-length in its usual bytes. An entry from a file can be valid for
+/// Redis and still fail this (a string "12", 5 in the 16-bit form).
+#[inline]
+pub fn is_canonical(e: Entry, bytes: &[u8]) -> bool {
+    // Each form of an integer or a string has a size of its own, so the
+    // size says whether the form is the one encoding would pick.
+    let size = match e {
+        Entry::Int(n) => int_size(n),
+        Entry::Str(s) if parse_int(s).is_none() => str_head_size(s.len()) + s.len(),
+        Entry::Str(_) => return false,
+        Entry::Float(_) => 9,
+    };
+    if size <= 127 {
+        // The common case, a one-byte back-length: the size itself.
+        return bytes.len() == size + 1 && bytes.get(size) == Some(&(size as u8));
+    }
+    let mut back = [0u8; 5];
+    let n = encode_backlen(size, &mut back);
+    bytes.len() == size + n && bytes.get(size..) == Some(&back[..n])
+}
+
+/// Bytes the smallest integer form of `n` takes (tag included).
+fn int_size(n: i64) -> usize {
+    match n {
+        0..=127 => 1,
+        -4096..=4095 => 2,
+        -32_768..=32_767 => 3,
+        -8_388_608..=8_388_607 => 4,
+        -2_147_483_648..=2_147_483_647 => 5,
+        _ => 9,
+    }
+}
+
+/// Bytes the tag and length of a string of `len` bytes take.
+fn str_head_size(len: usize) -> usize {
+    match len {
+        0..64 => 1,
+        64..4096 => 2,
+        _ => 5,
+    }
 }
 
 /// Appends the full encoding of an entry (tag, payload, back-length) to
@@ -687,109 +750,7 @@ impl<'a> Iterator for RevIter<'a> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn values(lp: &Listpack) -> Vec<Vec<u8>> {
-        lp.iter().map(|(_, e)| e.to_vec()).collect()
-    }
-
-    #[test]
-    fn round_trips_strings_and_integers() {
-        let mut lp = Listpack::new();
-        let long = vec![b'x'; 300];
-        let items: Vec<&[u8]> = vec![
-            b"",
-            b"0",
-            b"127",
-            b"128",
-            b"-1",
-            b"32767",
-            b"-32769",
-            b"2147483648",
-            b"9223372036854775807",
-            b"-9223372036854775808",
-            b"01",
-            b"1.5",
-            b"abc",
-            &long,
-        ];
-        for i in &items {
-            lp.push_back(*i);
-        }
-        assert_eq!(lp.len(), items.len());
-        assert_eq!(
-            values(&lp),
-            items.iter().map(|i| i.to_vec()).collect::<Vec<_>>()
-        );
-        let rev: Vec<Vec<u8>> = lp.iter_rev().map(|(_, e)| e.to_vec()).collect();
-        let mut want: Vec<Vec<u8>> = items.iter().map(|i| i.to_vec()).collect();
-        want.reverse();
-        assert_eq!(rev, want);
-        assert!(matches!(lp.get(0), Some(Entry::Str(b""))));
-        assert_eq!(lp.get(lp.seek(1).unwrap()), Some(Entry::Int(0)));
-        assert_eq!(lp.get(lp.seek(-1).unwrap()).unwrap().to_vec(), long);
-        assert_eq!(lp.seek(items.len() as i64), None);
-        assert_eq!(lp.seek(-(items.len() as i64) - 1), None);
-    }
-
-    #[test]
-    fn small_integers_take_one_byte() {
-        let mut lp = Listpack::new();
-        lp.push_back(&b"7"[..]);
-        assert_eq!(lp.bytes_len(), 2);
-        lp.push_back(&b"hello"[..]);
-        assert_eq!(lp.bytes_len(), 2 + 7);
-    }
-
-    #[test]
-    fn edits() {
-        let mut lp = Listpack::new();
-        for v in ["a", "b", "c", "d"] {
-            lp.push_back(v.as_bytes());
-        }
-        lp.push_front(&b"z"[..]);
-        let c = lp.find(b"c", 1).unwrap();
-        lp.insert_at(c, &b"bb"[..]);
-        assert_eq!(values(&lp), [&b"z"[..], b"a", b"b", b"bb", b"c", b"d"]);
-        let b = lp.find(b"b", 1).unwrap();
-        lp.replace_at(b, &b"a long replacement value"[..]);
-        let next = lp.remove_at(lp.find(b"a", 1).unwrap()).unwrap();
-        assert_eq!(lp.get(next).unwrap().to_vec(), b"a long replacement value");
-        lp.remove_range(lp.first().unwrap(), 2);
-        assert_eq!(values(&lp), [&b"bb"[..], b"c", b"d"]);
-        let mut tail = lp.split_off(lp.seek(1).unwrap());
-        assert_eq!((lp.len(), tail.len()), (1, 2));
-        lp.append(&mut tail);
-        assert_eq!(values(&lp), [&b"bb"[..], b"c", b"d"]);
-        assert!(tail.is_empty());
-        // find with a step of 2 looks at every other entry only.
-        assert_eq!(lp.find(b"c", 2), None);
-        assert_eq!(lp.find(b"d", 2), lp.seek(2));
-    }
-
-    #[test]
-    fn integer_entries_compare_as_text() {
-        let mut lp = Listpack::new();
-        lp.push_back(&b"100"[..]);
-        lp.push_back(EntryInput::Float(1.5));
-        assert!(lp.get(0).unwrap().eq_bytes(b"100"));
-        assert!(!lp.get(0).unwrap().eq_bytes(b"0100"));
-        assert_eq!(lp.get(lp.seek(1).unwrap()), Some(Entry::Float(1.5)));
-        assert_eq!(lp.get(lp.seek(1).unwrap()).unwrap().to_vec(), b"1.5");
-    }
-
-    #[test]
-    fn long_entries_walk_backwards() {
-        let mut lp = Listpack::new();
-        let big = vec![b'y'; 1000];
-        lp.push_back(&big[..]);
-        lp.push_back(&b"x"[..]);
-        lp.push_back(&big[..]);
-        let back: Vec<usize> = lp.iter_rev().map(|(_, e)| e.to_vec().len()).collect();
-        assert_eq!(back, [1000, 1, 1000]);
-    }
-}
+mod tests;
 
 #[cfg(test)]
 mod tests_forms;

@@ -50,6 +50,26 @@ fn every_integer_form_round_trips() {
 }
 
 #[test]
+fn tags_and_back_lengths_are_redis_s() {
+    let mut lp = Listpack::new();
+    for v in [&b"5"[..], b"-1", b"30000", b"100000", b"3000000000", b"ab"] {
+        lp.push_back(v);
+    }
+    lp.push_back(&[b'c'; 100][..]);
+    let tags: Vec<u8> = lp.iter().map(|(p, _)| lp.encoded()[p]).collect();
+    assert_eq!(tags, [0x05, 0xdf, 0xf1, 0xf2, 0xf4, 0x82, 0xe0]);
+    // lpEncodeBacklen's bounds are one below a power of 128: an entry of
+    // 16382 bytes has a two-byte back-length, one of 16383 three.
+    assert_eq!(entry_size(EntryInput::Bytes(&[b'a'; 16_377])), 16_382 + 2);
+    assert_eq!(entry_size(EntryInput::Bytes(&[b'a'; 16_378])), 16_383 + 3);
+    assert_eq!(entry_size(EntryInput::Bytes(&[b'a'; 125])), 127 + 1);
+    assert_eq!(entry_size(EntryInput::Bytes(&[b'a'; 126])), 128 + 2);
+    lp.push_back(&[b'd'; 16_378][..]);
+    lp.push_back(&b"e"[..]);
+    assert_eq!(lp.iter_rev().count(), 9);
+}
+
+#[test]
 fn large_entries_have_long_back_lengths() {
     let mut lp = Listpack::new();
     let sizes = [63, 64, 125, 4095, 4096, 16_380, 40 * 1024, 3 << 20];

@@ -2,16 +2,14 @@
 //! listpack (lists, small hashes and sorted sets, streams), and the older
 //! ziplist, zipmap and the intset, which Redis 7.0 still reads.
 //!
-//! ferredis keeps listpacks in a layout of its own (db::listpack) whose
-//! entries differ from Redis's at most in the tag byte, so converting a
-//! whole listpack copies it and rewrites tags; reading still checks every
-//! entry and can hand them out. Reading
+//! ferredis keeps listpacks in Redis's own layout (db::listpack) but for
+//! the header, the end byte and a float form, so saving one copies it;
+//! reading still checks every entry and can hand them out. Reading
 //! validates as Redis's deep sanitization does (header sizes, each entry
 //! inside the buffer, back-lengths, counts), because a payload that
 //! passed here must never make later code misbehave.
 
 use crate::db::listpack::{self, Entry, EntryInput, Listpack};
-use crate::util::parse_i64;
 
 /// Why a blob was refused.
 pub type Invalid = &'static str;
@@ -22,87 +20,25 @@ const LP_EOF: u8 = 0xff;
 /// The count field says "count them" at this value and above.
 const LP_COUNT_UNKNOWN: usize = u16::MAX as usize;
 
-/// The integer a string entry is stored as (lpStringToInt64 is string2ll).
-fn int_form(s: &[u8]) -> Option<i64> {
-    if s.len() <= 20 { parse_i64(s) } else { None }
-}
-
-/// Appends one entry in Redis's listpack encoding, back-length included.
+/// Appends one entry in Redis's listpack encoding, back-length included:
+/// ferredis's own, but for a float (a sorted-set score), which Redis
+/// stores as its text.
 fn push_entry(e: Entry, out: &mut Vec<u8>) {
-    let start = out.len();
     let mut text = [0u8; 32];
-    // A float (a sorted-set score) goes in as the text Redis stores.
-    let s: &[u8] = match &e {
-        Entry::Str(s) => s,
-        Entry::Int(_) => &[],
-        other => other.as_bytes(&mut text),
+    let input = match e {
+        Entry::Float(_) => EntryInput::Bytes(e.as_bytes(&mut text)),
+        other => EntryInput::from(other),
     };
-    let as_int = match e {
-        Entry::Int(n) => Some(n),
-        _ => int_form(s),
-    };
-    match as_int {
-        Some(n) if (0..=127).contains(&n) => out.push(n as u8),
-        Some(n) if (-4096..=4095).contains(&n) => {
-            let u = (n as u16) & 0x1fff;
-            out.extend_from_slice(&[0xc0 | (u >> 8) as u8, u as u8]);
-        }
-        Some(n) if i16::try_from(n).is_ok() => {
-            out.push(0xf1);
-            out.extend_from_slice(&(n as i16).to_le_bytes());
-        }
-        Some(n) if (-(1 << 23)..(1 << 23)).contains(&n) => {
-            out.push(0xf2);
-            out.extend_from_slice(&(n as i32).to_le_bytes()[..3]);
-        }
-        Some(n) if i32::try_from(n).is_ok() => {
-            out.push(0xf3);
-            out.extend_from_slice(&(n as i32).to_le_bytes());
-        }
-        Some(n) => {
-            out.push(0xf4);
-            out.extend_from_slice(&n.to_le_bytes());
-        }
-        None => {
-            let len = s.len();
-            if len < 64 {
-                out.push(0x80 | len as u8);
-            } else if len < 4096 {
-                out.extend_from_slice(&[0xe0 | (len >> 8) as u8, len as u8]);
-            } else {
-                out.push(0xf0);
-                out.extend_from_slice(&(len as u32).to_le_bytes());
-            }
-            out.extend_from_slice(s);
-        }
-    }
-    push_backlen(out.len() - start, out);
+    listpack::encode_entry(input, out);
 }
 
-/// Redis's lpEncodeBacklen: 7 bits a byte, the byte nearest the entry
-/// first; note its thresholds (16383 takes three bytes), which are not
-/// powers of two.
-fn push_backlen(l: usize, out: &mut Vec<u8>) {
-    let n = backlen_size(l);
-    for i in 0..n {
-        let shift = 7 * (n - 1 - i);
-        let bits = ((l >> shift) & 0x7f) as u8;
-        out.push(if i == 0 { bits } else { bits | 0x80 });
-    }
-}
-
-fn backlen_size(l: usize) -> usize {
-    if l <= 127 {
-        1
-    } else if l < 16383 {
-        2
-    } else if l < 2_097_151 {
-        3
-    } else if l < 268_435_455 {
-        4
-    } else {
-        5
-    }
+/// Ends the listpack in `out` (begun with [`LP_HEADER`] bytes): the end
+/// byte, then the header's total size and count.
+fn finish_listpack(count: usize, out: &mut Vec<u8>) {
+    out.push(LP_EOF);
+    let total = (out.len() as u32).to_le_bytes();
+    out[..4].copy_from_slice(&total);
+    out[4..6].copy_from_slice(&(count.min(LP_COUNT_UNKNOWN) as u16).to_le_bytes());
 }
 
 /// Builds a Redis listpack of `entries` into `out` (cleared first).
@@ -114,10 +50,7 @@ pub fn write_listpack<'a>(entries: impl IntoIterator<Item = Entry<'a>>, out: &mu
         push_entry(e, out);
         count += 1;
     }
-    out.push(LP_EOF);
-    let total = (out.len() as u32).to_le_bytes();
-    out[..4].copy_from_slice(&total);
-    out[4..6].copy_from_slice(&(count.min(LP_COUNT_UNKNOWN) as u16).to_le_bytes());
+    finish_listpack(count, out);
 }
 
 fn le_int(b: &[u8]) -> i64 {
@@ -132,41 +65,11 @@ fn le_int(b: &[u8]) -> i64 {
 
 /// The entry at `pos` and its encoded size (without back-length).
 fn lp_entry(b: &[u8], pos: usize) -> Result<(Entry<'_>, usize), Invalid> {
-    const TRUNC: Invalid = "listpack entry past the end";
-    let tag = *b.get(pos).ok_or(TRUNC)?;
-    let str_at = |from: usize, len: usize| {
-        from.checked_add(len)
-            .and_then(|end| b.get(from..end))
-            .ok_or(TRUNC)
-    };
-    let int_at = |len: usize| str_at(pos + 1, len).map(le_int);
-    Ok(match tag {
-        0x00..=0x7f => (Entry::Int(i64::from(tag)), 1),
-        0x80..=0xbf => {
-            let n = usize::from(tag & 0x3f);
-            (Entry::Str(str_at(pos + 1, n)?), 1 + n)
-        }
-        0xc0..=0xdf => {
-            let low = *b.get(pos + 1).ok_or(TRUNC)?;
-            let u = (i64::from(tag & 0x1f) << 8) | i64::from(low);
-            let v = if u >= 1 << 12 { u - (1 << 13) } else { u };
-            (Entry::Int(v), 2)
-        }
-        0xe0..=0xef => {
-            let low = *b.get(pos + 1).ok_or(TRUNC)?;
-            let n = (usize::from(tag & 0x0f) << 8) | usize::from(low);
-            (Entry::Str(str_at(pos + 2, n)?), 2 + n)
-        }
-        0xf0 => {
-            let n = le_int(str_at(pos + 1, 4)?) as u32 as usize;
-            (Entry::Str(str_at(pos + 5, n)?), 5 + n)
-        }
-        0xf1 => (Entry::Int(int_at(2)?), 3),
-        0xf2 => (Entry::Int(int_at(3)?), 4),
-        0xf3 => (Entry::Int(int_at(4)?), 5),
-        0xf4 => (Entry::Int(int_at(8)?), 9),
-        _ => return Err("bad listpack encoding"),
-    })
+    match listpack::decode_entry(b, pos) {
+        // ferredis's f64 form is never written to disk.
+        Some((Entry::Float(_), _)) | None => Err("bad or truncated listpack entry"),
+        Some(found) => Ok(found),
+    }
 }
 
 /// Walks a Redis listpack, checking its header, every entry, its
@@ -189,7 +92,7 @@ fn walk_listpack<'b>(
     let mut seen = 0usize;
     while pos < end {
         let (e, size) = lp_entry(b, pos)?;
-        let back = backlen_size(size);
+        let back = listpack::backlen_size(size);
         let stop = pos + size + back;
         if stop > end {
             return Err("listpack entry past the end");
@@ -221,139 +124,72 @@ pub fn read_listpack(b: &[u8]) -> Result<Vec<Entry<'_>>, Invalid> {
     Ok(entries)
 }
 
-/// Reads and validates a Redis listpack straight into ferredis's layout.
-/// Each form Redis picks for an entry has a ferredis twin of the same
-/// size that differs at most in the tag byte, so the entries are copied
-/// whole and their tags rewritten in place; an entry in a form Redis
-/// itself would not pick (a string that reads as an integer, an integer
-/// in a wider form than it needs) and everything after it are encoded
-/// again. With `entries`, also collects the entries as [`read_listpack`]
-/// does.
+/// Reads and validates a Redis listpack straight into ferredis's layout,
+/// which is the same: the entries are kept as they are, up to the first
+/// one ferredis would encode otherwise (a string that reads as an
+/// integer, an integer in a wider form than it needs); from there on each
+/// is encoded again. With `entries`, also collects the entries as
+/// [`read_listpack`] does.
 pub fn read_listpack_native<'b>(
     b: &'b [u8],
     mut entries: Option<&mut Vec<Entry<'b>>>,
 ) -> Result<Listpack, Invalid> {
-    let body = b
-        .get(LP_HEADER..b.len().saturating_sub(1))
-        .unwrap_or_default();
-    let mut out = body.to_vec();
-    // While true, `out` mirrors `body` byte for byte but for tags.
-    let mut mirrored = true;
+    let mut fresh: Option<Vec<u8>> = None;
     let mut count = 0usize;
     walk_listpack(b, |e, pos, stop| {
         if let Some(v) = entries.as_deref_mut() {
             v.push(e);
         }
         count += 1;
-        let tag = b.get(pos).copied().unwrap_or_default();
-        let native = native_tag(tag, &e);
-        match (native, mirrored) {
-            (Some(t), true) => {
-                if let Some(slot) = out.get_mut(pos - LP_HEADER) {
-                    *slot = t;
-                }
-            }
-            (Some(t), false) => {
-                let at = out.len();
-                out.extend_from_slice(b.get(pos..stop).unwrap_or_default());
-                if let Some(slot) = out.get_mut(at) {
-                    *slot = t;
-                }
-            }
-            (None, _) => {
-                if mirrored {
-                    out.truncate(pos - LP_HEADER);
-                    mirrored = false;
-                }
+        match &mut fresh {
+            Some(out) => listpack::encode_entry(EntryInput::from(e), out),
+            None if listpack::is_canonical(e, b.get(pos..stop).unwrap_or_default()) => {}
+            None => {
+                let mut out = Vec::with_capacity(b.len());
+                out.extend_from_slice(b.get(LP_HEADER..pos).unwrap_or_default());
                 listpack::encode_entry(EntryInput::from(e), &mut out);
+                fresh = Some(out);
             }
         }
     })?;
-    Ok(Listpack::from_encoded(out, count))
-}
-
-/// Whether a string entry with a 32-bit length (5 header bytes) has a
-/// back-length Redis writes one byte longer than ferredis: its thresholds
-/// are one below a power of 128. Shorter entries never reach them.
-fn backlen_differs(s: &[u8]) -> bool {
-    matches!(s.len() + 5, 16_383 | 2_097_151 | 268_435_455)
-}
-
-/// The tag ferredis's layout gives entry `e`, read from Redis's layout
-/// with tag `tag`, when that is the only byte that differs: `None` if
-/// ferredis encodes it otherwise.
-fn native_tag(tag: u8, e: &Entry) -> Option<u8> {
-    let t = match (*e, tag) {
-        (Entry::Int(0..=127), 0x00..=0x7f) => tag,
-        (Entry::Int(0..=127), _) => return None,
-        (Entry::Int(-4096..=4095), 0xc0..=0xdf) => tag ^ 0x20,
-        (Entry::Int(-4096..=4095), _) => return None,
-        (Entry::Int(n), 0xf1) if i16::try_from(n).is_ok() => 0xc0,
-        (Entry::Int(n), 0xf2) if i16::try_from(n).is_err() => 0xc5,
-        (Entry::Int(n), 0xf3) if !(-(1 << 23)..(1 << 23)).contains(&n) => 0xc1,
-        (Entry::Int(n), 0xf4) if i32::try_from(n).is_err() => 0xc2,
-        (Entry::Str(s), _) if int_form(s).is_some() => return None,
-        (Entry::Str(_), 0x80..=0xbf) => tag,
-        (Entry::Str(s), 0xe0..=0xef) if s.len() >= 64 => tag ^ 0x30,
-        (Entry::Str(s), 0xf0) if s.len() >= 4096 && !backlen_differs(s) => 0xc4,
-        _ => return None,
+    let body = || {
+        b.get(LP_HEADER..b.len().saturating_sub(1))
+            .unwrap_or_default()
+            .to_vec()
     };
-    Some(t)
-}
-
-/// The tag Redis's layout gives entry `e`, stored by ferredis with tag
-/// `tag`, when that is the only byte that differs (ferredis picks the
-/// same sizes Redis does): `None` for a float or a back-length the two
-/// write differently.
-fn redis_tag(tag: u8, e: &Entry) -> Option<u8> {
-    Some(match tag {
-        0x00..=0xbf => tag,
-        0xe0..=0xff => tag ^ 0x20,
-        0xd0..=0xdf => tag ^ 0x30,
-        0xc0 => 0xf1,
-        0xc5 => 0xf2,
-        0xc1 => 0xf3,
-        0xc2 => 0xf4,
-        0xc4 if matches!(e, Entry::Str(s) if !backlen_differs(s)) => 0xf0,
-        _ => return None,
-    })
+    Ok(Listpack::from_encoded(fresh.unwrap_or_else(body), count))
 }
 
 /// Builds a Redis listpack from the stored bytes of ferredis's listpack
-/// `native` (of `count` entries) into `out` (cleared first): as
-/// [`write_listpack`] does, but by copying the entries whole and
-/// rewriting their tags (see [`read_listpack_native`]); from the first
-/// that needs more (a float), they are encoded one by one.
+/// `native` (of `count` entries) into `out` (cleared first). The layouts
+/// are the same, so this is a copy; only for types that store no floats
+/// (lists, hashes, streams; see [`write_zset_listpack`]).
 pub fn write_listpack_native(native: &[u8], count: usize, out: &mut Vec<u8>) {
     out.clear();
     out.reserve(native.len() + LP_HEADER + 1);
     out.extend_from_slice(&[0; LP_HEADER]);
     out.extend_from_slice(native);
-    let mut pos = 0;
-    while let Some((e, next)) = crate::db::listpack::decode_at(native, pos) {
-        let tag = native.get(pos).copied().unwrap_or_default();
-        match redis_tag(tag, &e) {
-            Some(t) => {
-                if let Some(slot) = out.get_mut(LP_HEADER + pos) {
-                    *slot = t;
-                }
-            }
-            None => {
-                out.truncate(LP_HEADER + pos);
-                let mut rest = pos;
-                while let Some((e, next)) = crate::db::listpack::decode_at(native, rest) {
-                    push_entry(e, out);
-                    rest = next;
-                }
-                break;
-            }
+    finish_listpack(count, out);
+}
+
+/// As [`write_listpack_native`] for a small sorted set, whose non-integer
+/// scores are floats here and their text in Redis: the runs between
+/// floats are copied.
+pub fn write_zset_listpack(native: &[u8], count: usize, out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(native.len() + LP_HEADER + 1);
+    out.extend_from_slice(&[0; LP_HEADER]);
+    let (mut pos, mut copied) = (0, 0);
+    while let Some((e, next)) = listpack::decode_at(native, pos) {
+        if let Entry::Float(_) = e {
+            out.extend_from_slice(native.get(copied..pos).unwrap_or_default());
+            push_entry(e, out);
+            copied = next;
         }
         pos = next;
     }
-    out.push(LP_EOF);
-    let total = (out.len() as u32).to_le_bytes();
-    out[..4].copy_from_slice(&total);
-    out[4..6].copy_from_slice(&(count.min(LP_COUNT_UNKNOWN) as u16).to_le_bytes());
+    out.extend_from_slice(native.get(copied..).unwrap_or_default());
+    finish_listpack(count, out);
 }
 
 /// Reads and validates a ziplist (RDB types of Redis before 7.0).
@@ -609,7 +445,7 @@ mod tests {
     #[test]
     fn native_conversion_matches_entry_by_entry_encoding() {
         // Every form on both sides of its limits, and the string sizes
-        // where the two layouts' back-lengths part.
+        // around Redis's back-length bounds (an entry of 16383 bytes).
         let long: Vec<Vec<u8>> = [0, 63, 64, 4095, 4096, 16_378, 16_379, 20_000]
             .iter()
             .map(|&n| vec![b'x'; n])
@@ -647,12 +483,23 @@ mod tests {
         assert_eq!(fast, slow);
         let back = read_listpack_native(&fast, None).unwrap();
         assert_eq!(back, native);
-        // A float (ferredis's own form) is written as Redis's text.
-        native.push_back(EntryInput::Float(2.5));
-        entries.push(Entry::Float(2.5));
-        write_listpack_native(native.encoded(), native.len(), &mut fast);
+        // Floats (ferredis's own form) are written as Redis's text.
+        write_zset_listpack(native.encoded(), native.len(), &mut fast);
+        assert_eq!(fast, slow);
+        for at in [0, 5, native.len()] {
+            let pos = native.seek(at as i64).unwrap_or(native.bytes_len());
+            native.insert_at(pos, EntryInput::Float(2.5));
+            entries.insert(at, Entry::Float(2.5));
+        }
+        write_zset_listpack(native.encoded(), native.len(), &mut fast);
         write_listpack(entries.iter().copied(), &mut slow);
         assert_eq!(fast, slow);
+        assert!(
+            read_listpack(&fast)
+                .unwrap()
+                .iter()
+                .all(|e| !matches!(e, Entry::Float(_)))
+        );
     }
 
     #[test]
@@ -670,6 +517,24 @@ mod tests {
         }
         want.push_back(EntryInput::Bytes(b"a"));
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn unusual_back_lengths_are_encoded_again() {
+        // A 200-byte string whose back-length has a stray high bit on the
+        // byte nearest the entry: it reads back as the right size, but a
+        // backward walk would not stop there, so the entry is encoded again.
+        let s = [b'x'; 200];
+        let mut good = Vec::new();
+        write_listpack([Entry::Str(&s), Entry::Int(7)], &mut good);
+        let mut odd = good.clone();
+        odd[LP_HEADER + 202] |= 0x80;
+        let lp = read_listpack_native(&odd, None).unwrap();
+        assert_eq!(lp, read_listpack_native(&good, None).unwrap());
+        assert_eq!(lp.iter_rev().count(), 2);
+        // A float tag in a file is refused: it is ferredis's alone.
+        let lp = [16, 0, 0, 0, 1, 0, 0xf5, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0xff];
+        assert!(read_listpack(&lp).is_err());
     }
 
     #[test]

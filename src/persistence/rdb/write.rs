@@ -9,7 +9,7 @@
 //! table as HASH, ...), with listpacks converted to Redis's layout.
 
 use super::lzf::Compressor;
-use super::packed::{write_intset, write_listpack, write_listpack_native};
+use super::packed::{write_intset, write_listpack, write_listpack_native, write_zset_listpack};
 use super::{enc, ty};
 use crate::db::listpack::{Entry, Listpack};
 use crate::db::set::Set;
@@ -167,7 +167,9 @@ impl<W: Write> Encoder<W> {
                 }
             },
             Value::ZSet(z) => match &**z {
-                ZSet::Listpack(lp) => self.native_listpack(lp),
+                ZSet::Listpack(lp) => {
+                    self.scratch_string(|buf| write_zset_listpack(lp.encoded(), lp.len(), buf))
+                }
                 ZSet::Skiplist(ix) => {
                     // Highest score first, as Redis walks its skiplist
                     // from the tail (loading then inserts at the head).
