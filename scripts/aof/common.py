@@ -15,72 +15,27 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
-class ReplyError(Exception):
-    pass
+# The RESP client is the scale scripts' (scripts/scale/resp.py).
+sys.path.insert(0, os.path.join(ROOT, "scripts", "scale"))
+from resp import Conn as _Conn, ReplyError, encode  # noqa: E402
 
 
-def encode(args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
+class Conn(_Conn):
+    """The shared client with a socket timeout, and pipelines that return
+    error replies as values (interop.py tolerates BUSYGROUP among them)."""
 
-
-class Conn:
     def __init__(self, port, timeout=10):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-        self.buf = b""
-
-    def close(self):
-        self.sock.close()
-
-    def _fill(self):
-        chunk = self.sock.recv(1 << 20)
-        if not chunk:
-            raise ConnectionError("server closed the connection")
-        self.buf += chunk
-
-    def _line(self):
-        while True:
-            end = self.buf.find(b"\r\n")
-            if end >= 0:
-                line, self.buf = self.buf[:end], self.buf[end + 2 :]
-                return line
-            self._fill()
-
-    def read(self):
-        line = self._line()
-        kind, rest = line[:1], line[1:]
-        if kind == b"+":
-            return rest
-        if kind == b"-":
-            return ReplyError(rest.decode(errors="replace"))
-        if kind == b":":
-            return int(rest)
-        if kind == b"$":
-            n = int(rest)
-            if n < 0:
-                return None
-            while len(self.buf) < n + 2:
-                self._fill()
-            data, self.buf = self.buf[:n], self.buf[n + 2 :]
-            return data
-        if kind == b"*":
-            n = int(rest)
-            return None if n < 0 else [self.read() for _ in range(n)]
-        raise RuntimeError("unexpected reply %r" % line)
-
-    def call(self, *args):
-        self.sock.sendall(encode(args))
-        r = self.read()
-        if isinstance(r, ReplyError):
-            raise r
-        return r
+        super().__init__(port, timeout=timeout)
 
     def pipeline(self, cmds):
         self.sock.sendall(b"".join(encode(c) for c in cmds))
         return [self.read() for _ in cmds]
+
+    def call(self, *args):
+        r = self.pipeline([args])[0]
+        if isinstance(r, ReplyError):
+            raise r
+        return r
 
 
 _next_in_range = [None]

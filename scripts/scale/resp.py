@@ -28,10 +28,13 @@ class Conn:
     only when refilled: slicing the buffer per reply makes reading a
     million-element reply quadratic in the client."""
 
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port))
+    def __init__(self, port, timeout=None):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
         self.buf = b""
         self.pos = 0
+
+    def close(self):
+        self.sock.close()
 
     def _fill(self):
         chunk = self.sock.recv(1 << 22)
