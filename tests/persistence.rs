@@ -201,7 +201,10 @@ fn debug_reload_saves_and_loads_back_and_merge_replaces_present_keys() {
     // value and drops that value's TTL, and keeps keys the file lacks.
     let _: () = con.set_ex("str", "newer", 100).unwrap();
     let _: () = con.set("only-in-memory", "x").unwrap();
-    assert_eq!(reload(&mut con, &["MERGE", "NOSAVE", "NOFLUSH"]).unwrap(), "OK");
+    assert_eq!(
+        reload(&mut con, &["MERGE", "NOSAVE", "NOFLUSH"]).unwrap(),
+        "OK"
+    );
     let str_now: String = con.get("str").unwrap();
     let ttl: i64 = con.ttl("str").unwrap();
     let kept: String = con.get("only-in-memory").unwrap();

@@ -17,6 +17,7 @@ mod command_docs;
 mod connection;
 mod debug;
 mod dump;
+pub mod evict;
 pub mod expire;
 mod hashes;
 mod info;
@@ -230,6 +231,8 @@ pub struct Engine {
     key_event_mask: u8,
     /// Keyspace messages waiting for a subscriber out of reach.
     undelivered: Vec<keyevents::Undelivered>,
+    /// maxmemory's eviction: candidate pool, statistics, a run in progress.
+    pub eviction: evict::Eviction,
 }
 
 impl Engine {
@@ -301,6 +304,7 @@ impl Engine {
             active_expire: true,
             key_event_mask: 0,
             undelivered: Vec::new(),
+            eviction: evict::Eviction::default(),
         };
         object::sync_access_policy(&mut engine);
         let shared_clock = engine.keyspace.access_policy().new_clock(now);
@@ -384,6 +388,13 @@ impl Engine {
         };
         let cmd = entry.cmd;
         if let Err(e) = self.check_command(client, cmd, entry.full_name, args.len()) {
+            if let Some(s) = self.cmd_stats.get_mut(id) {
+                s.rejected_calls += 1;
+            }
+            doom(client);
+            return Err(e);
+        }
+        if let Err(e) = self.check_maxmemory(client, cmd, entry.full_name) {
             if let Some(s) = self.cmd_stats.get_mut(id) {
                 s.rejected_calls += 1;
             }

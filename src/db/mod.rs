@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod dict;
+pub mod evict;
 pub mod expire;
 pub mod hash;
 pub mod intset;
@@ -74,6 +75,8 @@ pub enum KeyEvent {
     Expired = 1,
     Miss = 2,
     New = 4,
+    /// Deleted to bring memory under maxmemory (db::evict).
+    Evicted = 8,
 }
 
 /// The keys of a database taken out of it; dropping this frees them.
