@@ -206,17 +206,11 @@ fn config_value(ctx: &mut Ctx, name: &str) -> String {
 fn memory(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     let heap = stats::allocator_stats();
     let (allocated, active) = (heap.allocated, heap.active);
-    let used = stats::used_memory();
+    let o = super::memory::Overhead::measure(ctx, args);
+    let (used, peak, startup) = (o.used, o.peak, o.startup);
+    let clients_mem = o.clients_normal;
+    let (overhead, dataset) = (o.total, o.dataset);
     let rss = stats::rss();
-    let e = &mut *ctx.engine;
-    e.memory_peak = e.memory_peak.max(used);
-    let (peak, startup) = (e.memory_peak, e.memory_startup);
-    let mut clients_mem = 0;
-    client_list::for_each_client(ctx, args, &mut |state, reply, conn| {
-        clients_mem += client_list::client_memory(state, reply, conn);
-    });
-    let overhead = startup + clients_mem;
-    let dataset = used.saturating_sub(overhead);
     let net = used.saturating_sub(startup).max(1);
     let ratio = |a: usize, b: usize| fmt2(a as f64 / b.max(1) as f64);
     let diff = |a: usize, b: usize| a as i64 - b as i64;

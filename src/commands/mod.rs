@@ -26,6 +26,7 @@ pub mod keyevents;
 mod keys;
 pub mod latency;
 mod lists;
+mod memory;
 mod object;
 mod obuf;
 pub mod persist;
@@ -271,6 +272,7 @@ impl Engine {
             streams::COMMANDS,
             dump::COMMANDS,
             aof::COMMANDS,
+            memory::COMMANDS,
         ]);
         let memory_startup = stats::used_memory();
         let mut engine = Engine {

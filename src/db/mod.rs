@@ -553,6 +553,21 @@ impl Db {
         }
     }
 
+    /// Bytes the key and expire tables take beyond the keys and values
+    /// themselves (MEMORY STATS overhead.hashtable.main / .expires): a
+    /// pointer per bucket and one boxed entry per key, value inline.
+    pub fn table_overhead(&self) -> (usize, usize) {
+        let word = std::mem::size_of::<usize>();
+        let entry = |value: usize| {
+            crate::alloc::size_class(word + std::mem::size_of::<Key>() + value, word)
+        };
+        let buckets = |d: (usize, usize)| (d.0 + d.1) * word;
+        (
+            self.dict.len() * entry(std::mem::size_of::<Object>()) + buckets(self.dict.sizes()),
+            self.expires.len() * entry(std::mem::size_of::<i64>()) + buckets(self.expires.sizes()),
+        )
+    }
+
     /// Whether the key table is being rehashed (grown or shrunk).
     pub fn is_rehashing(&self) -> bool {
         self.dict.is_rehashing()
