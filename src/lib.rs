@@ -9,6 +9,7 @@
 //! - [`config`]: the directive table behind redis.conf, flags and CONFIG;
 //! - [`persistence`]: the RDB format (snapshots, DUMP and RESTORE).
 
+pub mod alloc;
 pub mod commands;
 pub mod config;
 pub mod db;
@@ -20,10 +21,10 @@ pub mod util;
 
 /// jemalloc, the allocator Redis uses: its size classes carry no header
 /// per allocation, which is most of the cost of millions of small keys
-/// under glibc malloc, and its statistics give INFO memory the same
-/// figures Redis reports (see commands/stats.rs).
+/// under glibc malloc. Wrapped to count what it hands out (see [`alloc`]),
+/// which is INFO's used_memory and what maxmemory is checked against.
 #[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+static ALLOCATOR: alloc::CountingJemalloc = alloc::CountingJemalloc;
 
 /// The Redis version ferredis is compatible with, reported where clients
 /// look for Redis's version (INFO, HELLO).

@@ -84,7 +84,12 @@ fn config_set(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         .collect();
     let config = &mut ctx.engine.config;
     let (old_bind, old_port) = (config.bind.clone(), config.port);
+    let old_maxmemory = config.maxmemory;
     config.config_set(&pairs).map_err(CmdError::msg)?;
+    if config.maxmemory != old_maxmemory {
+        ctx.engine.maxmemory_changed();
+    }
+    let config = &mut ctx.engine.config;
     if config.bind != old_bind || config.port != old_port {
         // Redis moves its listeners at once, and undoes the whole CONFIG
         // SET when the new address cannot be bound.
@@ -141,6 +146,7 @@ fn config_resetstat(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     engine.cmd_stats.fill(Default::default());
     engine.cmd_latency.fill_with(|| None);
     engine.memory_peak = super::stats::used_memory();
+    engine.eviction.reset_stats();
     ctx.reply.ok();
     Ok(())
 }

@@ -206,22 +206,16 @@ fn config_value(ctx: &mut Ctx, name: &str) -> String {
 fn memory(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     let heap = stats::allocator_stats();
     let (allocated, active) = (heap.allocated, heap.active);
-    let used = allocated;
+    let o = super::memory::Overhead::measure(ctx, args);
+    let (used, peak, startup) = (o.used, o.peak, o.startup);
+    let clients_mem = o.clients_normal;
+    let (overhead, dataset) = (o.total, o.dataset);
     let rss = stats::rss();
-    let e = &mut *ctx.engine;
-    e.memory_peak = e.memory_peak.max(used);
-    let (peak, startup) = (e.memory_peak, e.memory_startup);
-    let mut clients_mem = 0;
-    client_list::for_each_client(ctx, args, &mut |state, reply, conn| {
-        clients_mem += client_list::client_memory(state, reply, conn);
-    });
-    let overhead = startup + clients_mem;
-    let dataset = used.saturating_sub(overhead);
     let net = used.saturating_sub(startup).max(1);
     let ratio = |a: usize, b: usize| fmt2(a as f64 / b.max(1) as f64);
     let diff = |a: usize, b: usize| a as i64 - b as i64;
     let total = stats::total_system_memory();
-    let maxmemory: u64 = config_value(ctx, "maxmemory").parse().unwrap_or(0);
+    let maxmemory = u64::try_from(ctx.engine.config.maxmemory).unwrap_or(0);
 
     i.field("used_memory", used);
     i.field("used_memory_human", bytes_to_human(used as u64));
@@ -265,7 +259,7 @@ fn memory(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     i.field("used_memory_scripts_human", "0B");
     i.field("maxmemory", maxmemory);
     i.field("maxmemory_human", bytes_to_human(maxmemory));
-    i.field("maxmemory_policy", config_value(ctx, "maxmemory-policy"));
+    i.field("maxmemory_policy", ctx.engine.config.maxmemory_policy);
     i.field("allocator_frag_ratio", ratio(active, allocated));
     i.field("allocator_frag_bytes", diff(active, allocated));
     i.field("allocator_rss_ratio", ratio(heap.resident, active));
@@ -274,8 +268,11 @@ fn memory(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     i.field("rss_overhead_bytes", diff(rss, heap.resident));
     i.field("mem_fragmentation_ratio", ratio(rss, used));
     i.field("mem_fragmentation_bytes", diff(rss, used));
-    for name in [
+    i.field(
         "mem_not_counted_for_evict",
+        ctx.engine.mem_not_counted_for_evict(),
+    );
+    for name in [
         "mem_replication_backlog",
         "mem_total_replication_buffers",
         "mem_clients_slaves",
@@ -395,13 +392,15 @@ fn stats_section(ctx: &mut Ctx, _: &[Bytes], i: &mut Info) {
     for name in [
         "expired_time_cap_reached_count",
         "expire_cycle_cpu_milliseconds",
-        "evicted_keys",
-        "evicted_clients",
-        "total_eviction_exceeded_time",
-        "current_eviction_exceeded_time",
     ] {
         i.field(name, 0);
     }
+    let eviction = &ctx.engine.eviction;
+    let (total_ms, current_ms) = eviction.exceeded_ms();
+    i.field("evicted_keys", eviction.evicted_keys);
+    i.field("evicted_clients", 0);
+    i.field("total_eviction_exceeded_time", total_ms);
+    i.field("current_eviction_exceeded_time", current_ms);
     i.field("keyspace_hits", db.hits);
     i.field("keyspace_misses", db.misses);
     let pubsub = &ctx.engine.pubsub;

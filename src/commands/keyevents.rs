@@ -22,8 +22,8 @@
 //! after (or in the middle of) their reply exactly where Redis's command
 //! calls notifyKeyspaceEvent.
 //!
-//! Eviction does not exist yet; when it does, it reports each evicted key
-//! with `key_changed(class::EVICTED, "evicted", key)` like any other write.
+//! Eviction (commands/evict.rs) deletes keys outside any command; the
+//! database records each as an `evicted` event, drained like an expiry.
 
 use super::{ClientState, Clients, Ctx, Engine};
 use crate::db::KeyEvent;
@@ -202,6 +202,11 @@ impl Engine {
                         }
                         (class::EXPIRED, b"expired")
                     }
+                    KeyEvent::Evicted => {
+                        // The key is gone: watchers see it deleted.
+                        self.watches.touch(db, &key, false);
+                        (class::EVICTED, b"evicted")
+                    }
                     KeyEvent::Miss => (class::KEY_MISS, b"keymiss"),
                     KeyEvent::New => (class::NEW, b"new"),
                 };
@@ -218,6 +223,9 @@ impl Engine {
         let mut mask = 0;
         if (on && f & class::EXPIRED != 0) || !self.watches.is_empty() {
             mask |= KeyEvent::Expired as u8;
+        }
+        if (on && f & class::EVICTED != 0) || !self.watches.is_empty() {
+            mask |= KeyEvent::Evicted as u8;
         }
         if on && f & class::KEY_MISS != 0 {
             mask |= KeyEvent::Miss as u8;

@@ -17,6 +17,7 @@ mod command_docs;
 mod connection;
 mod debug;
 mod dump;
+pub mod evict;
 pub mod expire;
 mod hashes;
 mod info;
@@ -25,6 +26,7 @@ pub mod keyevents;
 mod keys;
 pub mod latency;
 mod lists;
+mod memory;
 mod object;
 mod obuf;
 pub mod persist;
@@ -232,6 +234,8 @@ pub struct Engine {
     key_event_mask: u8,
     /// Keyspace messages waiting for a subscriber out of reach.
     undelivered: Vec<keyevents::Undelivered>,
+    /// maxmemory's eviction: candidate pool, statistics, a run in progress.
+    pub eviction: evict::Eviction,
 }
 
 impl Engine {
@@ -270,6 +274,7 @@ impl Engine {
             streams::COMMANDS,
             dump::COMMANDS,
             aof::COMMANDS,
+            memory::COMMANDS,
         ]);
         let memory_startup = stats::used_memory();
         let mut engine = Engine {
@@ -304,6 +309,7 @@ impl Engine {
             active_expire: true,
             key_event_mask: 0,
             undelivered: Vec::new(),
+            eviction: evict::Eviction::default(),
         };
         object::sync_access_policy(&mut engine);
         let shared_clock = engine.keyspace.access_policy().new_clock(now);
@@ -387,6 +393,13 @@ impl Engine {
         };
         let cmd = entry.cmd;
         if let Err(e) = self.check_command(client, cmd, entry.full_name, args.len()) {
+            if let Some(s) = self.cmd_stats.get_mut(id) {
+                s.rejected_calls += 1;
+            }
+            doom(client);
+            return Err(e);
+        }
+        if let Err(e) = self.check_maxmemory(client, cmd, entry.full_name) {
             if let Some(s) = self.cmd_stats.get_mut(id) {
                 s.rejected_calls += 1;
             }

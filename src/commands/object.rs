@@ -93,26 +93,19 @@ const LFU_NOT_SELECTED: CmdError = CmdError::text(
 /// with a policy that must tell keys apart (Redis's
 /// MAXMEMORY_FLAG_NO_SHARED_INTEGERS).
 pub fn access_policy(config: &Config) -> AccessPolicy {
-    let policy = config.passive_value("maxmemory-policy").unwrap_or("");
-    let int = |name| {
-        config
-            .passive_value(name)
-            .and_then(|v| v.parse::<u32>().ok())
-            .unwrap_or(0)
-    };
+    let policy = config.maxmemory_policy;
     let clock = if policy.ends_with("-lfu") {
         AccessClock::Lfu {
-            log_factor: int("lfu-log-factor"),
-            decay_minutes: int("lfu-decay-time"),
+            log_factor: u32::try_from(config.lfu_log_factor).unwrap_or(0),
+            decay_minutes: u32::try_from(config.lfu_decay_time).unwrap_or(0),
         }
     } else {
         AccessClock::Lru
     };
-    let maxmemory = config.passive_value("maxmemory").unwrap_or("0");
     let tracks_keys = policy.ends_with("-lfu") || policy.ends_with("-lru");
     AccessPolicy {
         clock,
-        share_integers: maxmemory == "0" || !tracks_keys,
+        share_integers: config.maxmemory == 0 || !tracks_keys,
     }
 }
 

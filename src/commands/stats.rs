@@ -52,10 +52,10 @@ impl Stats {
     }
 }
 
-/// Heap bytes in use: what jemalloc has handed out, in its size classes
-/// (Redis's used_memory counts the same way).
+/// Heap bytes in use: what jemalloc has handed out, in its size classes,
+/// counted as it happens (Redis's zmalloc_used_memory; see crate::alloc).
 pub fn used_memory() -> usize {
-    allocator_stats().allocated
+    crate::alloc::used_memory()
 }
 
 /// jemalloc's figures for INFO memory's allocator_* fields.

@@ -125,6 +125,14 @@ pub struct Config {
     pub stream_node_max_entries: i64,
     /// Per-command latency histograms for INFO latencystats.
     pub latency_tracking: bool,
+    /// The memory limit (0: none) and how keys are chosen for eviction
+    /// when it is reached, with the knobs of the LRU/LFU approximation.
+    pub maxmemory: i64,
+    pub maxmemory_policy: &'static str,
+    pub maxmemory_samples: i64,
+    pub maxmemory_eviction_tenacity: i64,
+    pub lfu_log_factor: i64,
+    pub lfu_decay_time: i64,
     passive: HashMap<&'static str, String>,
     /// Counts stored values, so state derived from the configuration can
     /// tell when to derive it again.

@@ -347,7 +347,7 @@ pub static DIRECTIVES: &[Directive] = &[
         PASSIVE
     ),
     // Memory and eviction.
-    d!("maxmemory", mem(I64), "0", PASSIVE),
+    d!("maxmemory", mem(I64), "0", Slot::Int(|c| &mut c.maxmemory)),
     d!(
         "maxmemory-policy",
         Kind::Enum(&[
@@ -361,13 +361,33 @@ pub static DIRECTIVES: &[Directive] = &[
             "noeviction"
         ]),
         "noeviction",
-        PASSIVE
+        Slot::Enum(|c| &mut c.maxmemory_policy)
     ),
-    d!("maxmemory-samples", int(1, I32), "5", PASSIVE),
-    d!("maxmemory-eviction-tenacity", int(0, 100), "10", PASSIVE),
+    d!(
+        "maxmemory-samples",
+        int(1, I32),
+        "5",
+        Slot::Int(|c| &mut c.maxmemory_samples)
+    ),
+    d!(
+        "maxmemory-eviction-tenacity",
+        int(0, 100),
+        "10",
+        Slot::Int(|c| &mut c.maxmemory_eviction_tenacity)
+    ),
     d!("maxmemory-clients", Kind::MemoryOrPercent, "0", PASSIVE),
-    d!("lfu-log-factor", int(0, I32), "10", PASSIVE),
-    d!("lfu-decay-time", int(0, I32), "1", PASSIVE),
+    d!(
+        "lfu-log-factor",
+        int(0, I32),
+        "10",
+        Slot::Int(|c| &mut c.lfu_log_factor)
+    ),
+    d!(
+        "lfu-decay-time",
+        int(0, I32),
+        "1",
+        Slot::Int(|c| &mut c.lfu_decay_time)
+    ),
     d!("lazyfree-lazy-eviction", YES_NO, "no", PASSIVE),
     d!("lazyfree-lazy-expire", YES_NO, "no", PASSIVE),
     d!("lazyfree-lazy-server-del", YES_NO, "no", PASSIVE),

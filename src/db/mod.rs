@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod dict;
+pub mod evict;
 pub mod expire;
 pub mod hash;
 pub mod intset;
@@ -74,6 +75,8 @@ pub enum KeyEvent {
     Expired = 1,
     Miss = 2,
     New = 4,
+    /// Deleted to bring memory under maxmemory (db::evict).
+    Evicted = 8,
 }
 
 /// The keys of a database taken out of it; dropping this frees them.
@@ -588,6 +591,21 @@ impl Db {
                 return Some(key);
             }
         }
+    }
+
+    /// Bytes the key and expire tables take beyond the keys and values
+    /// themselves (MEMORY STATS overhead.hashtable.main / .expires): a
+    /// pointer per bucket and one boxed entry per key, value inline.
+    pub fn table_overhead(&self) -> (usize, usize) {
+        let word = std::mem::size_of::<usize>();
+        let entry = |value: usize| {
+            crate::alloc::size_class(word + std::mem::size_of::<Key>() + value, word)
+        };
+        let buckets = |d: (usize, usize)| (d.0 + d.1) * word;
+        (
+            self.dict.len() * entry(std::mem::size_of::<Object>()) + buckets(self.dict.sizes()),
+            self.expires.len() * entry(std::mem::size_of::<i64>()) + buckets(self.expires.sizes()),
+        )
     }
 
     /// Whether the key table is being rehashed (grown or shrunk).

@@ -24,8 +24,8 @@ pub fn run(server: &mut Server) -> Duration {
     server.cron.loops += 1;
 
     sample_ops(server, now);
-    // jemalloc's statistics are cheap to refresh, so the peak is tracked
-    // every tick, as Redis's cronUpdateMemoryStats does.
+    // The allocation counter costs a load, so the peak is tracked every
+    // tick, as Redis's cronUpdateMemoryStats does.
     let used = crate::commands::stats::used_memory();
     server.engine.memory_peak = server.engine.memory_peak.max(used);
     clients_cron(server, now);

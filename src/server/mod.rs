@@ -134,7 +134,10 @@ impl Server {
         let mut events = Events::with_capacity(1024);
         while self.engine.shutdown.is_none() {
             self.before_sleep();
-            let timeout = if self.pending_read.is_empty() && self.pending_write.is_empty() {
+            let idle = self.pending_read.is_empty()
+                && self.pending_write.is_empty()
+                && !self.engine.eviction.running;
+            let timeout = if idle {
                 self.sleep_time()
             } else {
                 Duration::ZERO
@@ -174,6 +177,9 @@ impl Server {
                     self.read_client(t, true);
                 }
             }
+            if self.engine.eviction.running {
+                self.eviction_proc();
+            }
             if Instant::now() >= self.next_cron {
                 let period = cron::run(self);
                 self.next_cron = Instant::now() + period;
@@ -207,6 +213,15 @@ impl Server {
             let (engine, mut view) = self.split(ConnInfo::default(), usize::MAX);
             engine.expire_blocked(now, &mut view);
         }
+    }
+
+    /// Evicts on with no command waiting, after a call ran out of time
+    /// or maxmemory was lowered, and publishes what it evicted.
+    fn eviction_proc(&mut self) {
+        self.engine.eviction_proc();
+        let now = crate::util::now_ms();
+        let (engine, mut view) = self.split(ConnInfo::default(), usize::MAX);
+        engine.drain_key_events(None, &mut view, now);
     }
 
     /// The engine and a view of the clients for it, borrowed together;

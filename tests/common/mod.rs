@@ -64,8 +64,26 @@ impl Drop for TempDir {
 }
 
 /// A port nobody listens on right now: the kernel picks one for a
-/// throwaway listener, which is closed before the server binds it.
+/// throwaway listener, which is closed before the server binds it. With
+/// FERREDIS_TEST_PORTS=<first>-<last> set, the port is taken from that
+/// range instead (for machines where tests must keep to assigned ports).
 pub fn free_port() -> u16 {
+    if let Some((first, last)) = std::env::var("FERREDIS_TEST_PORTS").ok().and_then(|r| {
+        let (a, b) = r.split_once('-')?;
+        Some((a.parse::<u16>().ok()?, b.parse::<u16>().ok()?))
+    }) {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let span = usize::from(last.saturating_sub(first)) + 1;
+        let start = std::process::id() as usize;
+        for _ in 0..span {
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let port = first + ((start + n) % span) as u16;
+            if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+                return port;
+            }
+        }
+        panic!("no free port in FERREDIS_TEST_PORTS");
+    }
     let l = TcpListener::bind("127.0.0.1:0").expect("bind probe listener");
     l.local_addr().expect("probe address").port()
 }

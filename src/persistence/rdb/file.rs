@@ -43,7 +43,7 @@ pub enum AccessHint {
 
 impl SaveOptions {
     pub fn from_config(c: &Config, used_mem: u64, now_ms: i64) -> SaveOptions {
-        let policy = c.passive_value("maxmemory-policy").unwrap_or("");
+        let policy = c.maxmemory_policy;
         let hint = match crate::commands::access_policy(c).clock {
             AccessClock::Lfu { decay_minutes, .. } => AccessHint::Freq { decay_minutes },
             AccessClock::Lru if policy.ends_with("-lru") => AccessHint::Idle,
