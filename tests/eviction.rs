@@ -3,8 +3,9 @@
 //! expiry first, the LRU/LFU policies the least recently/frequently
 //! used), noeviction refuses writes with Redis 7.0.15's exact OOM error
 //! while reads and deletes go on, evicted keys publish the `evicted`
-//! event and count in INFO, and used_memory stays within 5% of jemalloc's
-//! own count of allocated bytes.
+//! event and count in INFO, used_memory stays within 5% of jemalloc's
+//! own count of allocated bytes, and MEMORY USAGE of a big collection
+//! agrees with what deleting it gives back.
 
 mod common;
 
@@ -15,11 +16,10 @@ use std::time::{Duration, Instant};
 const VALUE: usize = 1000;
 
 fn info_field(con: &mut redis::Connection, section: &str, name: &str) -> i64 {
-    let info: String = redis::cmd("INFO").arg(section).query(con).unwrap();
-    info.lines()
-        .find_map(|l| l.strip_prefix(&format!("{name}:")))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no {name} in INFO {section}"))
+    let v = common::info_field(con, section, name);
+    v.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("no number {name} in INFO {section}: {v:?}"))
 }
 
 fn used_memory(con: &mut redis::Connection) -> i64 {
@@ -304,4 +304,63 @@ fn used_memory_tracks_jemalloc_within_five_percent() {
         "used_memory {used} allocator_allocated {allocated}"
     );
     assert!(used > 30_000.0 * VALUE as f64);
+}
+
+/// What deleting `key` gives back in used_memory.
+fn freed_by_del(con: &mut redis::Connection, key: &str) -> i64 {
+    let before = used_memory(con);
+    let n: i64 = redis::cmd("DEL").arg(key).query(con).unwrap();
+    assert_eq!(n, 1);
+    before - used_memory(con)
+}
+
+#[test]
+fn memory_usage_of_big_collections_matches_what_deleting_them_frees() {
+    let server = Server::start(&[]);
+    let mut con = server.client();
+    // Elements of varied length, past every compact encoding's limits,
+    // lengths spread so that any five are a fair sample.
+    let element = |i: usize| format!("element:{i}:{}", "x".repeat(i * 7919 % 40));
+    let mut pipe = redis::pipe();
+    for i in 0..50_000 {
+        pipe.cmd("SADD").arg("set").arg(element(i)).ignore();
+        pipe.cmd("HSET")
+            .arg("hash")
+            .arg(element(i))
+            .arg(element(i + 7))
+            .ignore();
+        pipe.cmd("ZADD").arg("zset").arg(i).arg(element(i)).ignore();
+        pipe.cmd("RPUSH").arg("list").arg(element(i)).ignore();
+        pipe.cmd("XADD")
+            .arg("stream")
+            .arg("*")
+            .arg("f")
+            .arg(element(i))
+            .ignore();
+    }
+    let () = pipe.query(&mut con).unwrap();
+    for key in ["set", "hash", "zset", "list", "stream"] {
+        let usage = |con: &mut redis::Connection, samples: &str| -> f64 {
+            let n: i64 = redis::cmd("MEMORY")
+                .arg("USAGE")
+                .arg(key)
+                .arg("SAMPLES")
+                .arg(samples)
+                .query(con)
+                .unwrap();
+            n as f64
+        };
+        let all = usage(&mut con, "0");
+        // The default samples five elements: an estimate, but of the
+        // right size.
+        let sampled = usage(&mut con, "5");
+        let freed = freed_by_del(&mut con, key) as f64;
+        let off = (all - freed).abs() / freed;
+        assert!(off < 0.05, "{key}: MEMORY USAGE {all}, DEL freed {freed}");
+        let off = (sampled - freed).abs() / freed;
+        assert!(
+            off < 0.25,
+            "{key}: SAMPLES 5 gives {sampled}, DEL freed {freed}"
+        );
+    }
 }

@@ -12,6 +12,10 @@ use super::stats;
 use super::table::{Command, Group, KeySpec, acl, flag};
 use super::{CmdError, CmdResult, Ctx, arg_i64, is};
 use crate::alloc::size_class;
+use crate::db::list::List;
+use crate::db::set::Set;
+use crate::db::stream::Stream;
+use crate::db::zset::ZSet;
 use crate::db::{Object, Str, Value};
 use bytes::Bytes;
 
@@ -109,60 +113,47 @@ fn memory_help(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// Bytes a ThinVec of `cap` bytes holds: its 16-byte header and the data.
-fn thin_vec_bytes(cap: usize) -> usize {
-    size_class(
-        2 * std::mem::size_of::<usize>() + cap,
-        std::mem::size_of::<usize>(),
-    )
-}
-
-/// What a value holds on the heap. A string is read off its encoding; a
-/// collection is measured by building a copy and counting what the
-/// allocator handed out for it, which is exact for its encoding (spare
-/// capacity of growing buffers aside) whatever the structure.
-pub fn value_usage(obj: &Object) -> usize {
+/// What a value holds on the heap, beyond the dict entry it sits in;
+/// collections sample `samples` elements (0: all), see [`crate::db::usage`].
+pub fn value_usage(obj: &Object, samples: usize) -> usize {
+    use crate::db::usage::{boxed, thin_vec};
     match &obj.value {
         Value::Str(Str::Int(_) | Str::Inline { .. }) => 0,
-        Value::Str(Str::Heap(v)) => thin_vec_bytes(v.capacity()),
-        Value::Str(Str::Shared(b)) => {
-            size_class(std::mem::size_of::<Bytes>(), 8) + size_class(b.len(), 1)
-        }
-        other => {
-            let before = crate::alloc::used_memory();
-            let copy = other.clone();
-            let used = crate::alloc::used_memory().saturating_sub(before);
-            drop(copy);
-            used
-        }
+        Value::Str(Str::Heap(v)) => thin_vec(v.capacity()),
+        Value::Str(Str::Shared(b)) => boxed::<Bytes>() + size_class(b.len(), 1),
+        Value::List(l) => boxed::<List>() + l.heap_bytes(samples),
+        Value::Hash(h) => h.heap_bytes(samples),
+        Value::Set(s) => boxed::<Set>() + s.heap_bytes(samples),
+        Value::ZSet(z) => boxed::<ZSet>() + z.heap_bytes(samples),
+        Value::Stream(x) => boxed::<Stream>() + x.heap_bytes(samples),
     }
 }
 
 /// A key's whole cost: its dict entry (key and value header inline), a
 /// key too long to be inline, and the value's heap.
-pub fn key_usage(key: &[u8], obj: &Object) -> usize {
+pub fn key_usage(key: &[u8], obj: &Object, samples: usize) -> usize {
     let word = std::mem::size_of::<usize>();
     let entry = size_class(
         word + std::mem::size_of::<crate::db::Key>() + std::mem::size_of::<Object>(),
         word,
     );
     let key_heap = if key.len() > crate::db::key::INLINE_CAP {
-        thin_vec_bytes(key.len())
+        crate::db::usage::thin_vec(key.len())
     } else {
         0
     };
-    entry + key_heap + value_usage(obj)
+    entry + key_heap + value_usage(obj, samples)
 }
 
 fn memory_usage(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     // Redis checks the options before it looks for the key.
+    // The last SAMPLES given counts.
+    let mut samples = crate::db::usage::DEFAULT_SAMPLES;
     let mut rest = args[3..].iter();
     while let Some(opt) = rest.next() {
         match rest.next() {
             Some(n) if is(opt, "samples") => {
-                if arg_i64(n)? < 0 {
-                    return Err(CmdError::SYNTAX);
-                }
+                samples = usize::try_from(arg_i64(n)?).map_err(|_| CmdError::SYNTAX)?;
             }
             _ => return Err(CmdError::SYNTAX),
         }
@@ -170,7 +161,7 @@ fn memory_usage(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     // No expiry and no statistics: Redis reads the dict directly.
     match ctx.db().find(&args[2]) {
         Some(obj) => {
-            let n = key_usage(&args[2], obj);
+            let n = key_usage(&args[2], obj, samples);
             ctx.reply.int(n as i64);
         }
         None => ctx.reply.null(),

@@ -173,6 +173,16 @@ impl<V> Dict<V> {
         (self.tables[0].buckets.len(), self.tables[1].buckets.len())
     }
 
+    /// Bytes of the tables and their entries, without what keys and
+    /// values hold beyond the entry (MEMORY USAGE adds that).
+    pub fn table_bytes(&self) -> usize {
+        let entry = super::usage::boxed::<Entry<V>>();
+        self.tables
+            .iter()
+            .map(|t| super::usage::array::<Bucket<V>>(t.buckets.capacity()) + t.used * entry)
+            .sum()
+    }
+
     pub fn is_rehashing(&self) -> bool {
         self.rehash_idx.is_some()
     }

@@ -215,6 +215,21 @@ impl Hash {
         self.convert();
     }
 
+    /// Heap bytes (MEMORY USAGE); a table's fields and values are
+    /// sampled, see [`crate::db::usage`].
+    pub fn heap_bytes(&self, samples: usize) -> usize {
+        use super::usage;
+        match self.repr.get() {
+            Ref::Packed(p) => p.heap_bytes(),
+            Ref::Table(d) => {
+                let pairs = d.iter().map(|(k, v)| usage::key(k) + v.heap_bytes());
+                usage::boxed::<Dict<Blob>>()
+                    + d.table_bytes()
+                    + usage::sampled(pairs, d.len(), samples)
+            }
+        }
+    }
+
     pub fn len(&self) -> usize {
         match self.repr.get() {
             Ref::Packed(p) => p.count() / 2,

@@ -68,6 +68,19 @@ impl List {
         list
     }
 
+    /// Heap bytes beyond the boxed list (MEMORY USAGE): the node ring
+    /// exactly, the nodes' listpacks sampled as Redis samples quicklist
+    /// nodes.
+    pub fn heap_bytes(&self, samples: usize) -> usize {
+        use super::usage;
+        let nodes = self
+            .nodes
+            .iter()
+            .map(|lp| usage::array::<u8>(lp.allocated()));
+        usage::array::<Listpack>(self.nodes.capacity())
+            + usage::sampled(nodes, self.nodes.len(), samples)
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }

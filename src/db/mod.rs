@@ -19,6 +19,7 @@ pub mod list;
 pub mod listpack;
 pub mod set;
 pub mod stream;
+pub mod usage;
 pub mod value;
 pub mod zset;
 

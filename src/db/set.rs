@@ -88,6 +88,21 @@ impl Set {
         }
     }
 
+    /// Heap bytes beyond the boxed enum (MEMORY USAGE); a table's
+    /// members are sampled, see [`super::usage`].
+    pub fn heap_bytes(&self, samples: usize) -> usize {
+        use super::usage;
+        match self {
+            Set::Intset(s) => usage::array::<u8>(s.allocated()),
+            Set::Table(d) => {
+                let members = d.iter().map(|(k, _)| usage::key(k));
+                usage::boxed::<Dict<()>>()
+                    + d.table_bytes()
+                    + usage::sampled(members, d.len(), samples)
+            }
+        }
+    }
+
     pub fn len(&self) -> usize {
         match self {
             Set::Intset(s) => s.len(),

@@ -222,6 +222,31 @@ impl Stream {
         Stream::default()
     }
 
+    /// Heap bytes beyond the boxed stream (MEMORY USAGE): blocks and
+    /// groups sampled, each group's pending entries and consumers counted
+    /// at their map's per-entry cost.
+    pub fn heap_bytes(&self, samples: usize) -> usize {
+        use super::usage;
+        use group::{Consumer, Pending};
+        let blocks = self.nodes.heap_bytes(samples);
+        let groups = self.groups.iter().map(|(name, g)| {
+            let consumers: usize = g
+                .consumers
+                .iter()
+                .map(|(name, c)| {
+                    usage::array::<u8>(name.len())
+                        + c.pel.len() * usage::btree_entry::<StreamId, ()>()
+                })
+                .sum();
+            usage::array::<u8>(name.len())
+                + usage::btree_entry::<Box<[u8]>, Group>()
+                + g.pel.len() * usage::btree_entry::<StreamId, Pending>()
+                + g.consumers.len() * usage::btree_entry::<Box<[u8]>, Consumer>()
+                + consumers
+        });
+        blocks + usage::sampled(groups, self.groups.len(), samples)
+    }
+
     pub fn len(&self) -> u64 {
         self.length
     }

@@ -137,6 +137,15 @@ impl ZSet {
         }
     }
 
+    /// Heap bytes beyond the boxed enum (MEMORY USAGE).
+    pub fn heap_bytes(&self, samples: usize) -> usize {
+        use super::usage;
+        match self {
+            ZSet::Listpack(lp) => usage::array::<u8>(lp.allocated()),
+            ZSet::Skiplist(index) => usage::boxed::<Index>() + index.heap_bytes(samples),
+        }
+    }
+
     pub fn len(&self) -> usize {
         match self {
             ZSet::Listpack(lp) => small::len(lp),

@@ -51,6 +51,11 @@ pub struct Packed {
 
 impl Packed {
     /// A block holding `bytes` (`count` entries, already encoded).
+    /// Bytes of the block: header and entries, allocated to size.
+    pub fn heap_bytes(&self) -> usize {
+        crate::alloc::size_class(HEADER + self.bytes().len(), std::mem::align_of::<Header>())
+    }
+
     pub fn with_bytes(bytes: &[u8], count: u32) -> Packed {
         let len = bytes.len().min(MAX_BYTES);
         let layout = layout(len);
@@ -321,6 +326,17 @@ impl Clone for Boxed {
 }
 
 impl Blob {
+    /// Bytes the value holds beyond its own 16.
+    pub fn heap_bytes(&self) -> usize {
+        match self {
+            Blob::Int(_) | Blob::Inline { .. } => 0,
+            Blob::Heap(b) => crate::alloc::size_class(b.len as usize, 1),
+            Blob::Shared(b) => {
+                crate::db::usage::boxed::<Bytes>() + crate::alloc::size_class(b.len(), 1)
+            }
+        }
+    }
+
     pub fn from_slice(bytes: &[u8]) -> Blob {
         if bytes.len() <= INLINE_CAP {
             let mut data = [0u8; INLINE_CAP];

@@ -14,6 +14,17 @@ use super::StreamId;
 pub struct Blocks(VecDeque<(StreamId, Listpack)>);
 
 impl Blocks {
+    /// Heap bytes: the block ring exactly, the listpacks sampled.
+    pub fn heap_bytes(&self, samples: usize) -> usize {
+        use crate::db::usage;
+        let lps = self
+            .0
+            .iter()
+            .map(|(_, lp)| usage::array::<u8>(lp.allocated()));
+        usage::array::<(StreamId, Listpack)>(self.0.capacity())
+            + usage::sampled(lps, self.0.len(), samples)
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }

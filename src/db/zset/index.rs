@@ -120,6 +120,20 @@ impl Index {
         index
     }
 
+    /// Heap bytes (MEMORY USAGE): the node array and buckets exactly, the
+    /// members' own heap sampled from the first `samples` live nodes.
+    pub fn heap_bytes(&self, samples: usize) -> usize {
+        use crate::db::usage;
+        let members = self
+            .nodes
+            .iter()
+            .filter(|n| n.size != 0)
+            .map(|n| usage::key(&n.member));
+        usage::array::<Node>(self.nodes.capacity())
+            + usage::array::<u32>(self.buckets.capacity())
+            + usage::sampled(members, self.len(), samples)
+    }
+
     pub fn len(&self) -> usize {
         self.size(self.root) as usize
     }
