@@ -12,7 +12,7 @@
 # Usage: scripts/bench.sh [-t tests] [-P pipeline] [-c clients] [-n requests]
 #                         [-d datasize] [-r keyspace] [-R rounds] [-M sets]
 #                         [-S subscribers] [-x command]... [-L workload]...
-#                         [-A fsync-policy] [-D sets]
+#                         [-A fsync-policy] [-D sets] [-Z types]
 #   -t  comma-separated redis-benchmark tests (default: $DEFAULT_TESTS below;
 #       -t '' with -x or -L runs only those)
 #   -x  also benchmark an arbitrary command, e.g. -x "XADD s * f v" (may be
@@ -33,6 +33,11 @@
 #   -D  disk instead of throughput: SAVE time, dump.rdb size and start-up
 #       load time of each data set (all, or a list of the -M sets and
 #       large), -R rounds; see scripts/bench/persistence.py
+#   -Z  lazy freeing instead of throughput: the longest PING stall while
+#       one key of 10,000,000 elements is deleted with DEL, UNLINK,
+#       FLUSHALL ASYNC and lazy eviction, for each type (all, or a list of
+#       set,hash,zset), medians of -R rounds (default 1 here); see
+#       scripts/bench/lazyfree.py
 # Environment: REDIS_PORT / FERREDIS_PORT pick the ports (default: free
 # loopback ports); FERREDIS_BIN skips the release build and uses that binary.
 
@@ -55,13 +60,15 @@ commands=()
 workloads=()
 aof=""
 disk=""
+lazyfree=""
 
 usage() {
     sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-0}"
 }
 
-while getopts "t:P:c:n:d:r:R:M:S:x:L:A:D:h" opt; do
+rounds_given=""
+while getopts "t:P:c:n:d:r:R:M:S:x:L:A:D:Z:h" opt; do
     case $opt in
         t) tests=$OPTARG ;;
         P) pipeline=$OPTARG ;;
@@ -69,13 +76,14 @@ while getopts "t:P:c:n:d:r:R:M:S:x:L:A:D:h" opt; do
         n) requests=$OPTARG ;;
         d) datasize=$OPTARG ;;
         r) keyspace=$OPTARG ;;
-        R) rounds=$OPTARG ;;
+        R) rounds=$OPTARG rounds_given=1 ;;
         M) memory=$OPTARG ;;
         S) pubsub=$OPTARG ;;
         x) commands+=("$OPTARG") ;;
         L) workloads+=("$OPTARG") ;;
         A) aof=$OPTARG ;;
         D) disk=$OPTARG ;;
+        Z) lazyfree=$OPTARG ;;
         h) usage 0 ;;
         *) usage 1 ;;
     esac
@@ -113,6 +121,14 @@ if [ -n "$disk" ]; then
     [ "$disk" = all ] && disk=strings,list,hash,set,zset,small_hashes,stream,large
     exec python3 "$root/scripts/bench/persistence.py" --ferredis "$ferredis" --only "$disk" \
         --rounds "$rounds" --redis-port "${REDIS_PORT:-0}" --ferredis-port "${FERREDIS_PORT:-0}"
+fi
+
+if [ -n "$lazyfree" ]; then
+    # Each run loads ten million elements: one round unless asked.
+    [ "$lazyfree" = all ] && lazyfree=set,hash,zset
+    [ -n "$rounds_given" ] || rounds=1
+    exec python3 "$root/scripts/bench/lazyfree.py" --ferredis "$ferredis" --only "$lazyfree" \
+        --rounds "$rounds" --port "${FERREDIS_PORT:-0}"
 fi
 
 free_port() {

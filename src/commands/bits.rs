@@ -429,7 +429,7 @@ fn bitop(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         db.set_live(dest, raw_object(result, now), false, now);
         ctx.dirty(1);
         ctx.key_changed(crate::commands::keyevents::class::STRING, "set", dest);
-    } else if db.remove(dest).is_some() {
+    } else if db.discard(dest, crate::db::Deletion::ServerDel) {
         ctx.dirty(1);
         ctx.key_changed(crate::commands::keyevents::class::GENERIC, "del", dest);
     }

@@ -147,6 +147,7 @@ fn config_resetstat(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     engine.cmd_latency.fill_with(|| None);
     engine.memory_peak = super::stats::used_memory();
     engine.eviction.reset_stats();
+    crate::db::lazyfree::global().reset_stats();
     ctx.reply.ok();
     Ok(())
 }

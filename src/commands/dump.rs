@@ -118,7 +118,7 @@ fn restore(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         Ok(Some(v)) => v,
         Ok(None) | Err(_) => return Err(BAD_DATA),
     };
-    let deleted = o.replace && ctx.db().remove(key).is_some();
+    let deleted = o.replace && ctx.db().discard(key, crate::db::Deletion::ServerDel);
     // A relative TTL is added to now in 64-bit arithmetic that wraps in
     // Redis, so a huge one lands in the past.
     let when = match (ttl, o.absttl) {

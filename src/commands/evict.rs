@@ -13,12 +13,20 @@
 //! runs out the rest is left to the event loop, which calls
 //! [`Engine::eviction_proc`] on every turn until memory is under the
 //! limit (Redis's evictionTimeProc).
+//!
+//! Under lazyfree-lazy-eviction a big value is handed to the lazyfree
+//! thread, so the memory it holds comes back after the eviction, not
+//! during it. Redis keeps evicting meanwhile (checking memory every 16
+//! keys), which can evict many more keys than needed while one large
+//! value is still being freed. ferredis instead waits for the value it
+//! queued: briefly, within the call's time limit, then from the event
+//! loop, picking no new victim until the thread has freed it.
 
 use super::table::flag;
 use super::{ClientState, CmdError, CmdResult, Engine};
 use crate::db::evict::{Policy, Pool, Scoring};
 use bytes::Bytes;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub const OOM: CmdError = CmdError::text("OOM command not allowed when used memory > 'maxmemory'.");
 
@@ -49,6 +57,9 @@ pub struct Eviction {
     /// The event loop must keep evicting (a call ran out of time, or
     /// maxmemory was just lowered).
     pub running: bool,
+    /// A lazyfree ticket (db::lazyfree) for the value eviction last
+    /// queued, while the thread has not freed it yet.
+    awaiting_lazyfree: Option<u64>,
 }
 
 impl Eviction {
@@ -77,6 +88,24 @@ fn time_limit_us(tenacity: i64) -> u64 {
         ..=10 => 50 * tenacity.max(0) as u64,
         11..=99 => (500.0 * 1.15f64.powi((tenacity - 10) as i32)) as u64,
         _ => u64::MAX,
+    }
+}
+
+/// The longest [`Engine::cant_free`] waits for the lazyfree thread.
+const MAX_LAZYFREE_PAUSE_US: u64 = 10_000;
+
+/// Waits, within the call's time limit, for the lazyfree thread to free
+/// everything up to `ticket`; true if it did.
+fn wait_for_lazyfree(ticket: u64, start: Instant, limit_us: u64) -> bool {
+    let lazyfree = crate::db::lazyfree::global();
+    loop {
+        if lazyfree.is_done(ticket) {
+            return true;
+        }
+        if start.elapsed().as_micros() as u64 >= limit_us {
+            return false;
+        }
+        std::thread::sleep(Duration::from_micros(20));
     }
 }
 
@@ -143,7 +172,7 @@ impl Engine {
         if self.loading {
             return Outcome::Ok;
         }
-        let Some(to_free) = self.memory_to_free() else {
+        let Some(mut to_free) = self.memory_to_free() else {
             return self.eviction_metrics(Outcome::Ok);
         };
         let policy = Policy::from_name(self.config.maxmemory_policy);
@@ -152,21 +181,57 @@ impl Engine {
         }
         let limit_us = time_limit_us(self.config.maxmemory_eviction_tenacity);
         let start = Instant::now();
+        let lazyfree = crate::db::lazyfree::global();
+        if let Some(ticket) = self.eviction.awaiting_lazyfree {
+            if !lazyfree.is_done(ticket) {
+                self.eviction.running = true;
+                return self.eviction_metrics(Outcome::Running);
+            }
+            self.eviction.awaiting_lazyfree = None;
+            // What the thread freed may be all that was missing.
+            match self.memory_to_free() {
+                Some(left) => to_free = left,
+                None => return self.eviction_metrics(Outcome::Ok),
+            }
+        }
+        let lazy = self.config.lazyfree_lazy_eviction;
         let (mut freed, mut keys) = (0usize, 0u64);
         while freed < to_free {
             let Some((db, key)) = self.pick_victim(policy) else {
-                return self.eviction_metrics(Outcome::Fail);
+                return self.cant_free(limit_us);
             };
             self.propagate_eviction(db, &key);
             let before = crate::alloc::used_memory();
+            let sent = lazyfree.jobs_sent();
             self.keyspace.dbs[db].evict(&key);
             drop(key);
             freed += before.saturating_sub(crate::alloc::used_memory());
             self.eviction.evicted_keys += 1;
             keys += 1;
-            if keys % 16 == 0 && start.elapsed().as_micros() as u64 > limit_us {
-                self.eviction.running = true;
-                break;
+            if lazyfree.jobs_sent() != sent {
+                let ticket = lazyfree.jobs_sent();
+                if !wait_for_lazyfree(ticket, start, limit_us) {
+                    self.eviction.awaiting_lazyfree = Some(ticket);
+                    self.eviction.running = true;
+                    break;
+                }
+                // Freed within the time limit: measure again from here.
+                let Some(left) = self.memory_to_free() else {
+                    break;
+                };
+                (to_free, freed) = (left, 0);
+                continue;
+            }
+            if keys % 16 == 0 {
+                // Other lazily freed values return memory all along
+                // (Redis's check under lazyfree-lazy-eviction).
+                if lazy && self.memory_to_free().is_none() {
+                    break;
+                }
+                if start.elapsed().as_micros() as u64 > limit_us {
+                    self.eviction.running = true;
+                    break;
+                }
             }
         }
         let outcome = if self.eviction.running {
@@ -175,6 +240,29 @@ impl Engine {
             Outcome::Ok
         };
         self.eviction_metrics(outcome)
+    }
+
+    /// Nothing (more) to evict, still over the limit: values the lazyfree
+    /// thread is freeing may be enough, so wait for them a moment, as
+    /// Redis does, before refusing commands.
+    fn cant_free(&mut self, limit_us: u64) -> Outcome {
+        let lazyfree = crate::db::lazyfree::global();
+        let mut outcome = Outcome::Fail;
+        if lazyfree.pending() > 0 {
+            // Redis sleeps the whole limit; unlimited tenacity gets a
+            // bounded pause here rather than a hang.
+            std::thread::sleep(Duration::from_micros(limit_us.min(MAX_LAZYFREE_PAUSE_US)));
+            if self.memory_to_free().is_none() {
+                outcome = Outcome::Ok;
+            }
+        }
+        self.eviction_metrics(outcome)
+    }
+
+    /// Whether eviction waits for the lazyfree thread, so the event loop
+    /// may poll with a short timeout instead of spinning.
+    pub fn eviction_awaits_lazyfree(&self) -> bool {
+        self.eviction.awaiting_lazyfree.is_some()
     }
 
     /// A new maxmemory (CONFIG SET): warn when it is already exceeded,
@@ -266,7 +354,7 @@ impl Engine {
         if !self.aof.feeding() {
             return;
         }
-        let lazy = self.config.passive_value("lazyfree-lazy-eviction") == Some("yes");
+        let lazy = self.config.lazyfree_lazy_eviction;
         let name: &[u8] = if lazy { b"UNLINK" } else { b"DEL" };
         self.propagate_expired();
         self.feed_op(db, &[name, key]);

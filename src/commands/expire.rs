@@ -215,7 +215,7 @@ fn set_expire(ctx: &mut Ctx, args: &[Bytes], unit_ms: i64, relative: bool, cmd: 
     // (the keys must end as they were): Redis's checkAlreadyExpired.
     let deleted = when <= now && !loading;
     if deleted {
-        db.remove(key);
+        db.discard(key, crate::db::Deletion::Expire);
         ctx.dirty(1);
         ctx.key_changed(class, "del", key);
         ctx.reply.int(1);
@@ -228,7 +228,7 @@ fn set_expire(ctx: &mut Ctx, args: &[Bytes], unit_ms: i64, relative: bool, cmd: 
     // Logged as the deletion it was, or with the absolute time in ms.
     if ctx.propagating() {
         if deleted {
-            let name = del_or_unlink(ctx, "lazyfree-lazy-expire");
+            let name = del_or_unlink(ctx.engine.config.lazyfree_lazy_expire);
             ctx.propagate_as(vec![name, key.clone()]);
         } else if cmd != "pexpireat" {
             let mut logged = args.to_vec();
@@ -242,8 +242,8 @@ fn set_expire(ctx: &mut Ctx, args: &[Bytes], unit_ms: i64, relative: bool, cmd: 
 
 /// DEL, or UNLINK when the lazyfree directive for this kind of deletion
 /// is on: how Redis logs a deletion a command made.
-pub fn del_or_unlink(ctx: &Ctx, directive: &str) -> Bytes {
-    if ctx.engine.config.passive_value(directive) == Some("yes") {
+pub fn del_or_unlink(lazy: bool) -> Bytes {
+    if lazy {
         Bytes::from_static(b"UNLINK")
     } else {
         Bytes::from_static(b"DEL")

@@ -283,13 +283,10 @@ fn memory(ctx: &mut Ctx, args: &[Bytes], i: &mut Info) {
     i.field("mem_cluster_links", 0);
     i.field("mem_aof_buffer", ctx.engine.aof.buf.capacity());
     i.field("mem_allocator", stats::allocator_name());
-    for name in [
-        "active_defrag_running",
-        "lazyfree_pending_objects",
-        "lazyfreed_objects",
-    ] {
-        i.field(name, 0);
-    }
+    i.field("active_defrag_running", 0);
+    let lazyfree = crate::db::lazyfree::global();
+    i.field("lazyfree_pending_objects", lazyfree.pending());
+    i.field("lazyfreed_objects", lazyfree.freed());
 }
 
 /// RDB snapshots and the AOF as they stand, and what the running child

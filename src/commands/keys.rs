@@ -14,7 +14,7 @@ use super::keyevents::class;
 use super::table::{Command, Group, KeySpec, acl, flag};
 use super::{CmdError, CmdResult, Ctx, arg_i64, is};
 use crate::db::value::flags;
-use crate::db::{Object, Str, Value};
+use crate::db::{Deletion, Object, Str, Value};
 use bytes::Bytes;
 
 const MULTI_KEY_TIPS: &[&str] = &["request_policy:multi_shard", "response_policy:agg_sum"];
@@ -157,23 +157,24 @@ pub static COMMANDS: &[Command] = &[
 
 const SAME_OBJECT: CmdError = CmdError::text("ERR source and destination objects are the same");
 
+/// DEL frees on the lazyfree thread too under lazyfree-lazy-user-del.
 fn del(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
-    delete_keys(ctx, &args[1..])
+    delete_keys(ctx, &args[1..], Deletion::UserDel)
 }
 
-/// UNLINK frees nothing in the background yet: small values are freed
-/// faster inline, and the reply and dataset are the same either way.
+/// UNLINK: the keys are gone at once, big values are freed on the
+/// lazyfree thread (db::lazyfree).
 fn unlink(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
-    delete_keys(ctx, &args[1..])
+    delete_keys(ctx, &args[1..], Deletion::Unlink)
 }
 
 /// DEL and UNLINK: an expired key is expired (not counted as deleted), a
 /// repeated key is deleted once.
-fn delete_keys(ctx: &mut Ctx, keys: &[Bytes]) -> CmdResult {
+fn delete_keys(ctx: &mut Ctx, keys: &[Bytes], why: Deletion) -> CmdResult {
     let now = ctx.now_ms;
     let mut deleted = 0;
     for key in keys {
-        if ctx.db().delete(key, now) {
+        if ctx.db().delete_for(key, now, why) {
             deleted += 1;
             ctx.key_changed(class::GENERIC, "del", key);
         }
@@ -268,7 +269,7 @@ fn rename_key(ctx: &mut Ctx, from: &[u8], to: &[u8], nx: bool) -> Result<bool, C
         if nx {
             return Ok(false);
         }
-        db.remove(to);
+        db.discard(to, crate::db::Deletion::ServerDel);
     }
     let Some(obj) = db.remove(from) else {
         return Err(CmdError::NO_SUCH_KEY);
@@ -380,7 +381,7 @@ fn copy(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
             ctx.reply.int(0);
             return Ok(());
         }
-        dbs[dst].remove(newkey);
+        dbs[dst].discard(newkey, crate::db::Deletion::ServerDel);
     }
     // Looked up a moment ago at the same `now`, so still there.
     let Some(value) = dbs[src].peek(key, now).map(|obj| duplicate(obj, now)) else {

@@ -109,13 +109,23 @@ pub fn access_policy(config: &Config) -> AccessPolicy {
     }
 }
 
-/// Re-derives the keyspace's access policy if the configuration changed
-/// since it was last derived (at start-up and after CONFIG SET).
+/// Re-derives the keyspace's access policy (and which deletions free
+/// lazily) if the configuration changed since it was last derived (at
+/// start-up and after CONFIG SET).
 pub fn sync_access_policy(engine: &mut Engine) {
     let generation = engine.config.generation();
     if engine.keyspace.access_generation != Some(generation) {
         let policy = access_policy(&engine.config);
         engine.keyspace.set_access_policy(policy);
+        let c = &engine.config;
+        engine
+            .keyspace
+            .set_lazyfree_policy(crate::db::lazyfree::Policy {
+                user_del: c.lazyfree_lazy_user_del,
+                server_del: c.lazyfree_lazy_server_del,
+                expire: c.lazyfree_lazy_expire,
+                eviction: c.lazyfree_lazy_eviction,
+            });
         engine.keyspace.access_generation = Some(generation);
     }
 }

@@ -160,7 +160,7 @@ impl Engine {
             if !self.keyspace.dbs[db].has_expired() {
                 continue;
             }
-            let lazy = self.config.passive_value("lazyfree-lazy-expire") == Some("yes");
+            let lazy = self.config.lazyfree_lazy_expire;
             let name: &[u8] = if lazy { b"UNLINK" } else { b"DEL" };
             for key in self.keyspace.dbs[db].take_expired() {
                 self.feed_op(db, &[name, &key[..]]);

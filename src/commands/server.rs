@@ -130,34 +130,24 @@ fn dbsize(ctx: &mut Ctx, _: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// Databases with more keys than this are freed on another thread when
-/// flushed with ASYNC (Redis's LAZYFREE_THRESHOLD, counted in keys here).
-const LAZYFREE_THRESHOLD: usize = 64;
-
 /// FLUSHDB/FLUSHALL's optional mode: true for ASYNC. Without one, Redis
 /// follows lazyfree-lazy-user-flush.
 fn flush_mode(ctx: &mut Ctx, args: &[Bytes]) -> Result<bool, CmdError> {
     match args {
-        [_] => Ok(crate::config::lookup("lazyfree-lazy-user-flush")
-            .is_some_and(|d| ctx.engine.config.get(d) == "yes")),
+        [_] => Ok(ctx.engine.config.lazyfree_lazy_user_flush),
         [_, m] if is(m, "sync") => Ok(false),
         [_, m] if is(m, "async") => Ok(true),
         _ => Err(CmdError::SYNTAX),
     }
 }
 
-/// Empties a database; returns how many keys it held. A large database
-/// flushed ASYNC is handed to a thread to free, so the event loop does
-/// not stall on it.
+/// Empties a database; returns how many keys it held. Flushed ASYNC,
+/// its keys go to the lazyfree thread whatever their number, as Redis's
+/// emptyDbAsync (INFO's lazyfreed_objects counts them).
 fn empty_db(db: &mut Db, async_free: bool) -> usize {
     let n = db.len();
-    if async_free && n > LAZYFREE_THRESHOLD {
-        let old = db.take_keys();
-        // If no thread can be had, the closure (and the old keys with
-        // it) is dropped right here instead.
-        let _ = std::thread::Builder::new()
-            .name("lazyfree".into())
-            .spawn(move || drop(old));
+    if async_free {
+        crate::db::lazyfree::global().free_keys(db.take_keys(), n);
     } else {
         db.clear();
     }

@@ -133,6 +133,12 @@ pub struct Config {
     pub maxmemory_eviction_tenacity: i64,
     pub lfu_log_factor: i64,
     pub lfu_decay_time: i64,
+    /// Which deletions free big values on the lazyfree thread (db::lazyfree).
+    pub lazyfree_lazy_eviction: bool,
+    pub lazyfree_lazy_expire: bool,
+    pub lazyfree_lazy_server_del: bool,
+    pub lazyfree_lazy_user_del: bool,
+    pub lazyfree_lazy_user_flush: bool,
     passive: HashMap<&'static str, String>,
     /// Counts stored values, so state derived from the configuration can
     /// tell when to derive it again.

@@ -388,11 +388,36 @@ pub static DIRECTIVES: &[Directive] = &[
         "1",
         Slot::Int(|c| &mut c.lfu_decay_time)
     ),
-    d!("lazyfree-lazy-eviction", YES_NO, "no", PASSIVE),
-    d!("lazyfree-lazy-expire", YES_NO, "no", PASSIVE),
-    d!("lazyfree-lazy-server-del", YES_NO, "no", PASSIVE),
-    d!("lazyfree-lazy-user-del", YES_NO, "no", PASSIVE),
-    d!("lazyfree-lazy-user-flush", YES_NO, "no", PASSIVE),
+    d!(
+        "lazyfree-lazy-eviction",
+        YES_NO,
+        "no",
+        Slot::Bool(|c| &mut c.lazyfree_lazy_eviction)
+    ),
+    d!(
+        "lazyfree-lazy-expire",
+        YES_NO,
+        "no",
+        Slot::Bool(|c| &mut c.lazyfree_lazy_expire)
+    ),
+    d!(
+        "lazyfree-lazy-server-del",
+        YES_NO,
+        "no",
+        Slot::Bool(|c| &mut c.lazyfree_lazy_server_del)
+    ),
+    d!(
+        "lazyfree-lazy-user-del",
+        YES_NO,
+        "no",
+        Slot::Bool(|c| &mut c.lazyfree_lazy_user_del)
+    ),
+    d!(
+        "lazyfree-lazy-user-flush",
+        YES_NO,
+        "no",
+        Slot::Bool(|c| &mut c.lazyfree_lazy_user_flush)
+    ),
     d!("activedefrag", YES_NO, "no", PASSIVE),
     d!(
         "active-defrag-ignore-bytes",

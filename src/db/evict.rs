@@ -203,10 +203,11 @@ impl Db {
 
     /// Deletes a key chosen for eviction and records the `evicted` event,
     /// which the engine turns into WATCH invalidation and the keyspace
-    /// notification like every other keyspace event. The value is
-    /// dropped here, so the caller can measure what it freed.
+    /// notification like every other keyspace event. The value is freed
+    /// here (or handed to the lazyfree thread under
+    /// lazyfree-lazy-eviction), so the caller can measure what it freed.
     pub fn evict(&mut self, key: &[u8]) -> bool {
-        let found = self.remove(key).is_some();
+        let found = self.discard(key, super::Deletion::Eviction);
         if found {
             self.log_event(KeyEvent::Evicted, key);
         }

@@ -15,6 +15,7 @@ pub mod expire;
 pub mod hash;
 pub mod intset;
 pub mod key;
+pub mod lazyfree;
 pub mod list;
 pub mod listpack;
 pub mod set;
@@ -26,6 +27,7 @@ pub mod zset;
 pub use access::{AccessClock, AccessPolicy};
 pub use dict::Dict;
 pub use key::Key;
+pub use lazyfree::Deletion;
 pub use value::{Object, Str, Value};
 
 use bytes::Bytes;
@@ -48,6 +50,9 @@ pub struct Db {
     /// How lookups stamp the access clock; set for every database at once
     /// by [`Keyspace::set_access_policy`].
     access: AccessPolicy,
+    /// Which deletions hand big values to the lazyfree thread; set for
+    /// every database at once by [`Keyspace::set_lazyfree_policy`].
+    lazy: lazyfree::Policy,
     /// Keys created while clients are blocked on keys of this database;
     /// `None` while nobody is. Creation is what can make a waited-on key
     /// ready, since clients only block on missing keys (Redis's dbAdd
@@ -119,7 +124,9 @@ impl Db {
         }
         match self.expires.get_hashed(hash, key) {
             Some(&when) if when <= now_ms => {
-                self.dict.remove_hashed(hash, key);
+                if let Some(obj) = self.dict.remove_hashed(hash, key) {
+                    self.release(obj, Deletion::Expire);
+                }
                 self.expires.remove_hashed(hash, key);
                 self.stats.expired += 1;
                 self.log_event(KeyEvent::Expired, key);
@@ -288,13 +295,14 @@ impl Db {
             let was_stream = matches!(old.value, Value::Stream(_));
             if keep_ttl {
                 obj.set_flag(flags::HAS_EXPIRE, had_expire);
-                *old = obj;
-            } else {
-                *old = obj;
-                if had_expire {
-                    self.expires.remove_hashed(hash, key);
-                }
             }
+            let previous = std::mem::replace(old, obj);
+            if !keep_ttl && had_expire {
+                self.expires.remove_hashed(hash, key);
+            }
+            // Redis's dbOverwrite frees the old value lazily under
+            // lazyfree-lazy-server-del.
+            self.release(previous, Deletion::ServerDel);
             // An overwritten stream is a deleted one to its XREADGROUP
             // waiters (Redis's dbSetValue signals it).
             if was_stream {
@@ -461,7 +469,14 @@ impl Db {
 
     /// Deletes a key the way DEL does: a key past its expire time is
     /// expired first (counted as such) and then was not there to delete.
+    /// The value is freed as a server-side deletion (Redis's dbDelete).
     pub fn delete(&mut self, key: &[u8], now_ms: i64) -> bool {
+        self.delete_for(key, now_ms, Deletion::ServerDel)
+    }
+
+    /// [`delete`](Self::delete) for a given reason, which decides whether
+    /// the value may be freed on the lazyfree thread (DEL, UNLINK).
+    pub fn delete_for(&mut self, key: &[u8], now_ms: i64, why: Deletion) -> bool {
         let hash = hash_key(key);
         if self.expire_if_needed(hash, key, now_ms) {
             return false;
@@ -472,10 +487,31 @@ impl Db {
                     self.expires.remove_hashed(hash, key);
                 }
                 self.note_deleted_stream(key, &obj);
+                self.release(obj, why);
                 true
             }
             None => false,
         }
+    }
+
+    /// Deletes a key whether or not it is past its expire time (the
+    /// caller looked it up already) and frees its value as `why` allows:
+    /// RENAME's or COPY's target, RESTORE REPLACE, an expire time set in
+    /// the past. True if the key existed.
+    pub fn discard(&mut self, key: &[u8], why: Deletion) -> bool {
+        match self.remove(key) {
+            Some(obj) => {
+                self.release(obj, why);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Frees a value the keyspace let go of, on the lazyfree thread when
+    /// the policy allows it for `why` (and the value is big enough).
+    fn release(&self, obj: Object, why: Deletion) {
+        lazyfree::release(obj, self.lazy.lazy(why));
     }
 
     /// Expires the key if its time has passed (Redis's expireIfNeeded);
@@ -648,6 +684,13 @@ impl Keyspace {
 
     pub fn access_policy(&self) -> AccessPolicy {
         self.dbs.first().map(|d| d.access).unwrap_or_default()
+    }
+
+    /// Applies the lazyfree-lazy-* directives to every database.
+    pub fn set_lazyfree_policy(&mut self, policy: lazyfree::Policy) {
+        for db in &mut self.dbs {
+            db.lazy = policy;
+        }
     }
 
     pub fn stats(&self) -> DbStats {

@@ -139,6 +139,13 @@ impl Server {
                 && !self.engine.eviction.running;
             let timeout = if idle {
                 self.sleep_time()
+            } else if self.pending_read.is_empty()
+                && self.pending_write.is_empty()
+                && self.engine.eviction_awaits_lazyfree()
+            {
+                // Eviction waits for the lazyfree thread: polling at once
+                // would only spin against it.
+                self.sleep_time().min(Duration::from_millis(1))
             } else {
                 Duration::ZERO
             };

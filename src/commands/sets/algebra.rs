@@ -123,7 +123,7 @@ fn store(ctx: &mut Ctx, dst: &[u8], result: Set, event: &str, del_first: bool) {
         ctx.key_changed(class::SET, event, dst);
         return;
     }
-    let deleted = db.remove(dst).is_some();
+    let deleted = db.discard(dst, crate::db::Deletion::ServerDel);
     if deleted {
         ctx.dirty(1);
     }

@@ -4,6 +4,7 @@
 use super::set::{ExpireUnit, StringOptions};
 use super::{as_str, read_string, reply_str};
 use crate::commands::{CmdError, CmdResult, Ctx};
+use crate::db::Deletion;
 use bytes::Bytes;
 
 pub(super) fn get(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
@@ -30,11 +31,12 @@ pub(super) fn reply_get(ctx: &mut Ctx, key: &[u8]) -> Result<bool, CmdError> {
 
 pub(super) fn getdel(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     if reply_get(ctx, &args[1])? {
-        ctx.db().remove(&args[1]);
+        ctx.db().discard(&args[1], Deletion::UserDel);
         ctx.dirty(1);
         ctx.key_changed(crate::commands::keyevents::class::GENERIC, "del", &args[1]);
         if ctx.propagating() {
-            let name = crate::commands::expire::del_or_unlink(ctx, "lazyfree-lazy-user-del");
+            let name =
+                crate::commands::expire::del_or_unlink(ctx.engine.config.lazyfree_lazy_user_del);
             ctx.propagate_as(vec![name, args[1].clone()]);
         }
     }
@@ -63,7 +65,7 @@ pub(super) fn getex(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     let event = match at {
         // An absolute time already past deletes the key right away.
         Some(at) if absolute && at <= now => {
-            db.remove(key);
+            db.discard(key, Deletion::Expire);
             "del"
         }
         Some(at) => {
@@ -79,7 +81,7 @@ pub(super) fn getex(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
     if ctx.propagating() {
         let logged = match (event, at) {
             ("del", _) => vec![
-                crate::commands::expire::del_or_unlink(ctx, "lazyfree-lazy-expire"),
+                crate::commands::expire::del_or_unlink(ctx.engine.config.lazyfree_lazy_expire),
                 key.clone(),
             ],
             (_, Some(at)) => vec![
