@@ -116,6 +116,17 @@ unsafe impl GlobalAlloc for CountingJemalloc {
     }
 }
 
+/// Turns jemalloc's background threads on or off (jemalloc-bg-thread, on
+/// by default as in Redis). With them, freed pages go back to the system
+/// from those threads rather than from whichever thread frees: a 10M-
+/// element value freed by the lazyfree thread then no longer makes the
+/// event loop's own allocations wait on page purging.
+pub fn set_background_thread(on: bool) {
+    if let Err(e) = tikv_jemalloc_ctl::background_thread::write(on) {
+        log::warn!("Could not set jemalloc's background threads to {on}: {e}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

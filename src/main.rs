@@ -62,6 +62,7 @@ fn main() -> ExitCode {
             "Directive '{name}' is accepted for compatibility but has no effect in ferredis yet"
         );
     }
+    ferredis::alloc::set_background_thread(config.jemalloc_bg_thread);
     let pidfile = config.pidfile.clone();
     ferredis::util::collate::init_collation();
     let engine = Engine::new(config);

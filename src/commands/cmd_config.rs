@@ -84,8 +84,11 @@ fn config_set(ctx: &mut Ctx, args: &[Bytes]) -> CmdResult {
         .collect();
     let config = &mut ctx.engine.config;
     let (old_bind, old_port) = (config.bind.clone(), config.port);
-    let old_maxmemory = config.maxmemory;
+    let (old_maxmemory, old_bg_thread) = (config.maxmemory, config.jemalloc_bg_thread);
     config.config_set(&pairs).map_err(CmdError::msg)?;
+    if config.jemalloc_bg_thread != old_bg_thread {
+        crate::alloc::set_background_thread(config.jemalloc_bg_thread);
+    }
     if config.maxmemory != old_maxmemory {
         ctx.engine.maxmemory_changed();
     }

@@ -139,6 +139,8 @@ pub struct Config {
     pub lazyfree_lazy_server_del: bool,
     pub lazyfree_lazy_user_del: bool,
     pub lazyfree_lazy_user_flush: bool,
+    /// jemalloc purges freed pages on its own threads (crate::alloc).
+    pub jemalloc_bg_thread: bool,
     passive: HashMap<&'static str, String>,
     /// Counts stored values, so state derived from the configuration can
     /// tell when to derive it again.

@@ -440,7 +440,12 @@ pub static DIRECTIVES: &[Directive] = &[
         "1000",
         PASSIVE
     ),
-    d!("jemalloc-bg-thread", YES_NO, "yes", PASSIVE),
+    d!(
+        "jemalloc-bg-thread",
+        YES_NO,
+        "yes",
+        Slot::Bool(|c| &mut c.jemalloc_bg_thread)
+    ),
     // Encodings of the collection types.
     d!(
         "hash-max-listpack-entries" / "hash-max-ziplist-entries",
