@@ -12,7 +12,7 @@
 # Usage: scripts/bench.sh [-t tests] [-P pipeline] [-c clients] [-n requests]
 #                         [-d datasize] [-r keyspace] [-R rounds] [-M sets]
 #                         [-S subscribers] [-x command]... [-L workload]...
-#                         [-A fsync-policy] [-D sets] [-Z types]
+#                         [-A fsync-policy] [-D sets] [-Z types] [-C policies]
 #   -t  comma-separated redis-benchmark tests (default: $DEFAULT_TESTS below;
 #       -t '' with -x or -L runs only those)
 #   -x  also benchmark an arbitrary command, e.g. -x "XADD s * f v" (may be
@@ -38,6 +38,14 @@
 #       FLUSHALL ASYNC and lazy eviction, for each type (all, or a list of
 #       set,hash,zset), medians of -R rounds (default 1 here); see
 #       scripts/bench/lazyfree.py
+#   -C  maxmemory 64mb as a cache instead of throughput: per policy (all,
+#       or a list of the eight maxmemory-policy names) a Zipf GET, SET-on-
+#       miss workload over a key space 4x the limit (tools/loadgen cache):
+#       hit ratios, requests/s, CPU per request, max used_memory/limit,
+#       evicted keys; `fill` in the list (all includes it) also writes ~1 GB
+#       of 1000-byte values and reports memory, RSS and throughput. -R
+#       rounds, -c clients, -n measured requests (default 300000); see
+#       scripts/bench/cache.py
 # Environment: REDIS_PORT / FERREDIS_PORT pick the ports (default: free
 # loopback ports); FERREDIS_BIN skips the release build and uses that binary.
 
@@ -61,6 +69,7 @@ workloads=()
 aof=""
 disk=""
 lazyfree=""
+cache=""
 
 usage() {
     sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
@@ -68,12 +77,12 @@ usage() {
 }
 
 rounds_given=""
-while getopts "t:P:c:n:d:r:R:M:S:x:L:A:D:Z:h" opt; do
+while getopts "t:P:c:n:d:r:R:M:S:x:L:A:D:Z:C:h" opt; do
     case $opt in
         t) tests=$OPTARG ;;
         P) pipeline=$OPTARG ;;
         c) clients=$OPTARG ;;
-        n) requests=$OPTARG ;;
+        n) requests=$OPTARG; requests_given=1 ;;
         d) datasize=$OPTARG ;;
         r) keyspace=$OPTARG ;;
         R) rounds=$OPTARG rounds_given=1 ;;
@@ -84,6 +93,7 @@ while getopts "t:P:c:n:d:r:R:M:S:x:L:A:D:Z:h" opt; do
         A) aof=$OPTARG ;;
         D) disk=$OPTARG ;;
         Z) lazyfree=$OPTARG ;;
+        C) cache=$OPTARG ;;
         h) usage 0 ;;
         *) usage 1 ;;
     esac
@@ -108,7 +118,7 @@ else
     ferredis="${CARGO_TARGET_DIR:-$root/target}/release/ferredis"
 fi
 loadgen="${CARGO_TARGET_DIR:-$root/target}/release/loadgen"
-if [ ${#workloads[@]} -gt 0 ]; then
+if [ ${#workloads[@]} -gt 0 ] || [ -n "$cache" ]; then
     (cd "$root" && cargo build --release --quiet -p loadgen)
 fi
 
@@ -129,6 +139,19 @@ if [ -n "$lazyfree" ]; then
     [ -n "$rounds_given" ] || rounds=1
     exec python3 "$root/scripts/bench/lazyfree.py" --ferredis "$ferredis" --only "$lazyfree" \
         --rounds "$rounds" --port "${FERREDIS_PORT:-0}"
+fi
+
+if [ -n "$cache" ]; then
+    policies=${cache//fill/}
+    policies=$(echo "$policies" | sed 's/,,*/,/g; s/^,//; s/,$//')
+    fill=()
+    [[ $cache =~ (^|,)(fill|all)(,|$) ]] && fill=(--fill)
+    [ -z "$policies" ] && policies=none
+    cache_flags=(--rounds "$rounds" --clients "$clients")
+    [ -n "${requests_given:-}" ] && cache_flags+=(--requests "$requests")
+    exec python3 "$root/scripts/bench/cache.py" --ferredis "$ferredis" --loadgen "$loadgen" \
+        --policies "$policies" "${fill[@]}" "${cache_flags[@]}" \
+        --redis-port "${REDIS_PORT:-0}" --ferredis-port "${FERREDIS_PORT:-0}"
 fi
 
 free_port() {

@@ -10,6 +10,11 @@
 //!   the ID it got. One round trip is one request. At the end the group's
 //!   pending list must be empty.
 //!
+//! - `cache`: a cache in front of a slower store. Each connection loops
+//!   GET k and, when the reply is nil, SET k <value> (with EX when
+//!   `--ttl` is given), k drawn from a Zipf distribution (s = 1.0) over
+//!   `--keys` keys; see cache.rs.
+//!
 //! Output is redis-benchmark's `--csv` shape: a header, then
 //! `"<test>","<requests per second>"`. `--setup-only` and `--skip-setup`
 //! split the preparation from the timed run, so that a caller measuring
@@ -17,7 +22,10 @@
 //!
 //!     loadgen --port 6379 [--host 127.0.0.1] [-c 50] [-n 100000]
 //!             [--setup-only|--skip-setup] stream-ack
+//!     loadgen --port 6379 [-c 50] [-n 100000] [--keys N] [--value-size B]
+//!             [--ttl SECONDS] [--seed S] [--warmup REQUESTS] cache
 
+mod cache;
 mod resp;
 
 use mio::net::TcpStream;
@@ -37,6 +45,7 @@ struct Options {
     workload: String,
     setup: bool,
     run: bool,
+    cache: cache::Params,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -46,6 +55,7 @@ fn parse_options() -> Result<Options, String> {
     let mut requests = 100_000;
     let mut workload = None;
     let (mut setup, mut run) = (true, true);
+    let mut cache = cache::Params::default();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or(format!("{a} needs a value"));
@@ -56,6 +66,11 @@ fn parse_options() -> Result<Options, String> {
             "--requests" | "-n" => requests = value()?.parse().map_err(|_| "bad request count")?,
             "--setup-only" => run = false,
             "--skip-setup" => setup = false,
+            "--keys" => cache.keys = value()?.parse().map_err(|_| "bad key count")?,
+            "--value-size" => cache.value_size = value()?.parse().map_err(|_| "bad value size")?,
+            "--ttl" => cache.ttl = value()?.parse().map_err(|_| "bad ttl")?,
+            "--seed" => cache.seed = value()?.parse().map_err(|_| "bad seed")?,
+            "--warmup" => cache.warmup = value()?.parse().map_err(|_| "bad warm-up count")?,
             w if !w.starts_with('-') => workload = Some(w.to_string()),
             _ => return Err(format!("unknown option {a}")),
         }
@@ -64,9 +79,9 @@ fn parse_options() -> Result<Options, String> {
     let addr = format!("{host}:{port}")
         .parse()
         .map_err(|_| format!("bad address {host}:{port}"))?;
-    let workload = workload.ok_or("name a workload (stream-ack)")?;
-    if clients == 0 || requests == 0 {
-        return Err("clients and requests must be positive".into());
+    let workload = workload.ok_or("name a workload (stream-ack, cache)")?;
+    if clients == 0 || requests == 0 || cache.keys == 0 {
+        return Err("clients, requests and keys must be positive".into());
     }
     Ok(Options {
         addr,
@@ -75,6 +90,7 @@ fn parse_options() -> Result<Options, String> {
         workload,
         setup,
         run,
+        cache,
     })
 }
 
@@ -193,8 +209,8 @@ fn entry_id(v: &Value) -> Option<Vec<u8>> {
     }
 }
 
-fn run_stream_ack(o: &Options) -> Result<f64, String> {
-    let mut poll = Poll::new().map_err(|e| e.to_string())?;
+/// `o.clients` non-blocking connections, connection i registered as Token(i).
+fn connect_all(o: &Options, poll: &Poll) -> Result<Vec<Conn>, String> {
     let mut conns = Vec::with_capacity(o.clients);
     for i in 0..o.clients {
         let std_sock = std::net::TcpStream::connect(o.addr).map_err(|e| format!("connect: {e}"))?;
@@ -213,6 +229,26 @@ fn run_stream_ack(o: &Options) -> Result<f64, String> {
             state: Await::Idle,
         });
     }
+    Ok(conns)
+}
+
+/// Reads what `c` has into its input buffer, until the socket would block
+/// (mio's readiness is edge-triggered: drain it).
+fn fill_input(c: &mut Conn, chunk: &mut [u8]) -> Result<(), String> {
+    loop {
+        match c.sock.read(chunk) {
+            Ok(0) => return Err("the server closed a connection".into()),
+            Ok(n) => c.input.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+}
+
+fn run_stream_ack(o: &Options) -> Result<f64, String> {
+    let mut poll = Poll::new().map_err(|e| e.to_string())?;
+    let mut conns = connect_all(o, &poll)?;
     let read_group = |c: &mut Conn| {
         let consumer = c.consumer.clone();
         c.send(&[
@@ -246,15 +282,7 @@ fn run_stream_ack(o: &Options) -> Result<f64, String> {
                 continue;
             };
             if ev.is_readable() {
-                loop {
-                    match c.sock.read(&mut chunk) {
-                        Ok(0) => return Err("the server closed a connection".into()),
-                        Ok(n) => c.input.extend_from_slice(&chunk[..n]),
-                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) => return Err(e.to_string()),
-                    }
-                }
+                fill_input(c, &mut chunk)?;
                 let mut at = 0;
                 while let Some((reply, used)) = resp::parse(&c.input[at..]) {
                     at += used;
@@ -303,7 +331,22 @@ fn main() {
             }
             Ok(())
         }
-        w => Err(format!("unknown workload {w} (stream-ack)")),
+        "cache" => {
+            if o.run {
+                let r = cache::run(&o)?;
+                println!("\"test\",\"rps\",\"hits\",\"misses\",\"hit_ratio\",\"oom_errors\"");
+                println!(
+                    "\"CACHE\",\"{:.2}\",\"{}\",\"{}\",\"{:.6}\",\"{}\"",
+                    r.rps,
+                    r.hits,
+                    r.misses,
+                    r.hit_ratio(),
+                    r.oom
+                );
+            }
+            Ok(())
+        }
+        w => Err(format!("unknown workload {w} (stream-ack, cache)")),
     });
     if let Err(e) = result {
         eprintln!("loadgen: {e}");
