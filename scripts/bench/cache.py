@@ -212,12 +212,15 @@ def fill_run(args, name, binary, port, work):
     try:
         sampler = Sampler(port)
         sampler.start()
+        before = cpu_ns(server.proc.pid)
         out = subprocess.run(
             ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-c", str(args.clients),
              "-n", str(FILL_SETS), "-d", str(FILL_SIZE), "-r", "100000000", "-t", "set", "--csv"],
             check=True, capture_output=True, text=True).stdout
+        cpu = cpu_ns(server.proc.pid) - before
         sampler.finish()
         return {
+            "ns": cpu / FILL_SETS,
             "mem": sampler.max_used / MAXMEMORY,
             "rss": sampler.rss / 2**20,
             "hwm": vm_hwm(server.proc.pid) / 2**20,
@@ -285,11 +288,15 @@ def main() -> None:
                   f"{med(r, 'oom'):>7.0f} {med(f, 'oom'):>7.0f}")
     if args.fill:
         print(f"\nfill: {FILL_SETS} SETs of {FILL_SIZE} bytes (~1 GB), allkeys-lru")
-        print(f"{'server':<10} {'max used/limit':>14} {'final RSS MB':>12} {'peak RSS MB':>11} {'SET rps':>10}")
+        print(f"{'server':<10} {'max used/limit':>14} {'final RSS MB':>12} {'peak RSS MB':>11} "
+              f"{'SET rps':>10} {'ns/SET':>8}")
         for name, _, _ in servers:
             runs = fill[name]
             print(f"{name:<10} {max(x['mem'] for x in runs):>14.3f} {med(runs, 'rss'):>12.1f} "
-                  f"{med(runs, 'hwm'):>11.1f} {med(runs, 'rps'):>10.0f}")
+                  f"{med(runs, 'hwm'):>11.1f} {med(runs, 'rps'):>10.0f} {med(runs, 'ns'):>8.0f}")
+        r, f = fill["redis"], fill["ferredis"]
+        print(f"ferredis/redis: SET rps {ratio(med(f, 'rps'), med(r, 'rps')):.3f}, "
+              f"CPU per SET {ratio(med(f, 'ns'), med(r, 'ns')):.3f}")
 
 
 if __name__ == "__main__":

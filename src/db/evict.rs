@@ -84,7 +84,9 @@ impl Pool {
     /// Offers a sampled key. A full pool takes it only if it beats the
     /// weakest entry, which then leaves; ties go before existing entries
     /// of the same score, as Redis's insertion does.
-    pub fn offer(&mut self, score: u64, db: usize, key: &[u8]) {
+    /// The key is read only once it is known to enter: a long key's bytes
+    /// are a cache miss away, and most samples don't beat a full pool.
+    pub fn offer(&mut self, score: u64, db: usize, key: impl AsRef<[u8]>) {
         let at = self.entries.partition_point(|c| c.score < score);
         if at == 0 && self.entries.len() == POOL_SIZE {
             return;
@@ -94,7 +96,7 @@ impl Pool {
             Candidate {
                 score,
                 db,
-                key: Bytes::copy_from_slice(key),
+                key: Bytes::copy_from_slice(key.as_ref()),
             },
         );
         if self.entries.len() > POOL_SIZE {
@@ -147,36 +149,35 @@ impl Db {
         samples: usize,
         rng: &mut fastrand::Rng,
     ) {
-        let volatile = scoring.policy.volatile();
-        for _ in 0..samples {
-            let sampled = if volatile {
-                self.expires
-                    .random_entry(rng)
-                    .map(|(k, &when)| (k, Some(when)))
+        let now = scoring.now_ms;
+        let lfu = matches!(scoring.policy, Policy::AllKeysLfu | Policy::VolatileLfu);
+        let score = |obj: &super::Object| {
+            if lfu {
+                255 - u64::from(lfu_counter(obj.clock(), scoring.decay_minutes, now))
             } else {
-                self.dict.random_entry(rng).map(|(k, _)| (k, None))
-            };
-            let Some((key, when)) = sampled else {
-                return;
-            };
-            let score = match scoring.policy {
-                Policy::VolatileTtl => u64::MAX - when.unwrap_or(0) as u64,
-                policy => {
-                    let Some(obj) = self.dict.get(key.as_bytes()) else {
-                        continue;
-                    };
-                    if matches!(policy, Policy::AllKeysLfu | Policy::VolatileLfu) {
-                        255 - u64::from(lfu_counter(
-                            obj.clock(),
-                            scoring.decay_minutes,
-                            scoring.now_ms,
-                        ))
-                    } else {
-                        obj.idle_ms(scoring.now_ms) as u64
+                obj.idle_ms(now) as u64
+            }
+        };
+        match scoring.policy {
+            Policy::VolatileTtl => {
+                self.expires.sample(samples, rng, &mut |key, &when| {
+                    pool.offer(u64::MAX - when as u64, db, key);
+                });
+            }
+            // The expires table holds only deadlines: the key's clock is
+            // in the main table, one lookup away (as in Redis).
+            Policy::VolatileLru | Policy::VolatileLfu => {
+                self.expires.sample(samples, rng, &mut |key, _| {
+                    if let Some(obj) = self.dict.get(key.as_bytes()) {
+                        pool.offer(score(obj), db, key);
                     }
-                }
-            };
-            pool.offer(score, db, key.as_bytes());
+                });
+            }
+            _ => {
+                self.dict.sample(samples, rng, &mut |key, obj| {
+                    pool.offer(score(obj), db, key);
+                });
+            }
         }
     }
 

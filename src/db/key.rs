@@ -10,6 +10,24 @@ use thin_vec::ThinVec;
 /// Longest key stored inline.
 pub const INLINE_CAP: usize = 14;
 
+/// A ThinVec holding a copy of `bytes`, made with one memcpy: thin-vec's
+/// own `From<&[u8]>` pushes byte by byte, which showed in profiles of
+/// SETs of kilobyte values.
+pub fn thin_copy(bytes: &[u8]) -> ThinVec<u8> {
+    let mut v = ThinVec::with_capacity(bytes.len());
+    if !bytes.is_empty() {
+        // SAFETY: `v` owns room for `bytes.len()` bytes (a non-empty
+        // capacity is a real allocation, so the pointer is into it); the
+        // bytes are copied in before the length claims them, and `u8`
+        // needs no initialisation beyond that.
+        unsafe {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), v.as_mut_ptr(), bytes.len());
+            v.set_len(bytes.len());
+        }
+    }
+    v
+}
+
 /// A binary-safe key.
 #[derive(Clone)]
 pub enum Key {
@@ -27,7 +45,7 @@ impl Key {
                 data,
             }
         } else {
-            Key::Heap(ThinVec::from(bytes))
+            Key::Heap(thin_copy(bytes))
         }
     }
 
@@ -36,6 +54,12 @@ impl Key {
             Key::Inline { len, data } => &data[..usize::from(*len)],
             Key::Heap(v) => v,
         }
+    }
+}
+
+impl AsRef<[u8]> for Key {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
     }
 }
 
@@ -54,6 +78,16 @@ impl PartialEq for Key {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thin_copy_copies_every_byte() {
+        for len in [0, 1, 15, 1000, 70_000] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let v = thin_copy(&bytes);
+            assert_eq!(&v[..], &bytes[..]);
+            assert!(v.capacity() >= len);
+        }
+    }
 
     #[test]
     fn inline_and_heap() {

@@ -65,7 +65,7 @@ impl Str {
                 data,
             }
         } else {
-            Str::Heap(ThinVec::from(bytes))
+            Str::Heap(super::key::thin_copy(bytes))
         }
     }
 
@@ -129,7 +129,7 @@ impl Str {
     pub fn make_mut(&mut self) -> &mut ThinVec<u8> {
         if !matches!(self, Str::Heap(_)) {
             let mut buf = [0u8; 20];
-            let v = ThinVec::from(self.as_bytes(&mut buf));
+            let v = super::key::thin_copy(self.as_bytes(&mut buf));
             *self = Str::Heap(v);
         }
         match self {
