@@ -9,30 +9,14 @@
 
 mod common;
 
-use common::{Conn, PATIENCE, Server};
+use common::{Conn, PATIENCE, Server, config_set, exists, info_int};
 use std::time::{Duration, Instant};
 
 /// Values of about a kilobyte, so a thousand keys are about a megabyte.
 const VALUE: usize = 1000;
 
-fn info_field(con: &mut redis::Connection, section: &str, name: &str) -> i64 {
-    let v = common::info_field(con, section, name);
-    v.trim()
-        .parse()
-        .unwrap_or_else(|_| panic!("no number {name} in INFO {section}: {v:?}"))
-}
-
 fn used_memory(con: &mut redis::Connection) -> i64 {
-    info_field(con, "memory", "used_memory")
-}
-
-fn config_set(con: &mut redis::Connection, name: &str, value: &str) {
-    let () = redis::cmd("CONFIG")
-        .arg("SET")
-        .arg(name)
-        .arg(value)
-        .query(con)
-        .unwrap();
+    info_int(con, "memory", "used_memory")
 }
 
 /// Writes `keys` keys `<prefix><i>` of VALUE bytes, each with a TTL of
@@ -59,11 +43,6 @@ fn fill(
         };
     }
     let () = pipe.query(con).unwrap();
-}
-
-fn exists(con: &mut redis::Connection, key: &str) -> bool {
-    let n: i64 = redis::cmd("EXISTS").arg(key).query(con).unwrap();
-    n == 1
 }
 
 /// How many of `<prefix><i>` for i in `range` are still there.
@@ -114,7 +93,7 @@ fn noeviction_refuses_writes_with_redis_error() {
     );
     raw.roundtrip(b"DEL k1 k2\r\n", b":2\r\n");
     raw.roundtrip(b"DBSIZE\r\n", b":98\r\n");
-    assert_eq!(info_field(&mut con, "stats", "evicted_keys"), 0);
+    assert_eq!(info_int(&mut con, "stats", "evicted_keys"), 0);
     raw.roundtrip(b"MULTI\r\n", b"+OK\r\n");
     raw.roundtrip(
         b"GET k3\r\n",
@@ -141,7 +120,7 @@ fn volatile_policies_evict_only_keys_with_a_ttl() {
         fill(&mut con, "p", 1000, None);
         fill(&mut con, "v", 2000, Some(&|i| 1000 + i as u64));
         squeeze(&mut con, 1 << 20);
-        let evicted = info_field(&mut con, "stats", "evicted_keys");
+        let evicted = info_int(&mut con, "stats", "evicted_keys");
         assert!(evicted >= 500, "{policy}: {evicted} evicted");
         assert_eq!(surviving(&mut con, "p", 0..1000), 1000, "{policy}");
         let left = surviving(&mut con, "v", 0..2000);
@@ -263,7 +242,7 @@ fn evicted_keys_publish_the_event_and_abort_exec() {
         std::thread::sleep(Duration::from_millis(20));
     }
     config_set(&mut con, "maxmemory", "0");
-    assert_eq!(info_field(&mut con, "stats", "evicted_keys"), 200);
+    assert_eq!(info_int(&mut con, "stats", "evicted_keys"), 200);
     watcher.roundtrip(b"EXEC\r\n", b"*-1\r\n");
     // 46 bytes of frame around each key, and the keys k0..k199 as bulks.
     let got = sub.read_n(200 * 46 + 10 * 8 + 90 * 9 + 100 * 10, PATIENCE);
@@ -297,7 +276,7 @@ fn used_memory_tracks_jemalloc_within_five_percent() {
     }
     let () = pipe.query(&mut con).unwrap();
     let used = used_memory(&mut con) as f64;
-    let allocated = info_field(&mut con, "memory", "allocator_allocated") as f64;
+    let allocated = info_int(&mut con, "memory", "allocator_allocated") as f64;
     let diff = (used - allocated).abs() / allocated;
     assert!(
         diff < 0.05,

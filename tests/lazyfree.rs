@@ -12,17 +12,11 @@
 
 mod common;
 
-use common::{PATIENCE, Server};
+use common::{PATIENCE, Server, config_set, exists, info_int};
 use std::time::{Duration, Instant};
 
-fn info_field(con: &mut redis::Connection, section: &str, name: &str) -> i64 {
-    common::info_field(con, section, name)
-        .parse()
-        .unwrap_or_else(|_| panic!("{name} is not a number"))
-}
-
 fn freed(con: &mut redis::Connection) -> i64 {
-    info_field(con, "memory", "lazyfreed_objects")
+    info_int(con, "memory", "lazyfreed_objects")
 }
 
 /// Polls until lazyfreed_objects reaches `n` and nothing is pending.
@@ -31,7 +25,7 @@ fn wait_freed(con: &mut redis::Connection, n: i64) {
     loop {
         let (done, pending) = (
             freed(con),
-            info_field(con, "memory", "lazyfree_pending_objects"),
+            info_int(con, "memory", "lazyfree_pending_objects"),
         );
         if done == n && pending == 0 {
             return;
@@ -44,15 +38,6 @@ fn wait_freed(con: &mut redis::Connection, n: i64) {
     }
 }
 
-fn config_set(con: &mut redis::Connection, name: &str, value: &str) {
-    let () = redis::cmd("CONFIG")
-        .arg("SET")
-        .arg(name)
-        .arg(value)
-        .query(con)
-        .unwrap();
-}
-
 /// A set of `n` members that are not integers, so it is a hashtable and
 /// its free effort is `n` (above 64 it goes to the thread).
 fn big_set(con: &mut redis::Connection, key: &str, n: usize) {
@@ -62,11 +47,6 @@ fn big_set(con: &mut redis::Connection, key: &str, n: usize) {
         pipe.cmd("SADD").arg(key).arg(members).ignore();
     }
     let () = pipe.query(con).unwrap();
-}
-
-fn exists(con: &mut redis::Connection, key: &str) -> bool {
-    let n: i64 = redis::cmd("EXISTS").arg(key).query(con).unwrap();
-    n == 1
 }
 
 fn cmd(con: &mut redis::Connection, args: &[&str]) -> redis::Value {
@@ -212,18 +192,18 @@ fn lazy_eviction_waits_for_the_value_it_queued() {
         pipe.cmd("SET").arg(format!("k{i}")).arg(&value).ignore();
     }
     let () = pipe.query(&mut con).unwrap();
-    let used = info_field(&mut con, "memory", "used_memory");
+    let used = info_int(&mut con, "memory", "used_memory");
     let limit = used - (1 << 20);
     config_set(&mut con, "maxmemory", &limit.to_string());
     cmd(&mut con, &["SET", "probe", "1"]);
     wait_freed(&mut con, 1);
     let deadline = Instant::now() + PATIENCE;
-    while info_field(&mut con, "memory", "used_memory") > limit {
+    while info_int(&mut con, "memory", "used_memory") > limit {
         assert!(Instant::now() < deadline, "memory stays over maxmemory");
         std::thread::sleep(Duration::from_millis(10));
     }
     config_set(&mut con, "maxmemory", "0");
-    let evicted = info_field(&mut con, "stats", "evicted_keys");
+    let evicted = info_int(&mut con, "stats", "evicted_keys");
     let small: i64 = redis::cmd("DBSIZE").query(&mut con).unwrap();
     cmd(&mut con, &["SELECT", "1"]);
     assert!(!exists(&mut con, "big"));

@@ -35,7 +35,6 @@ over the rounds are printed.
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scale"))
 from resp import Conn, encode  # noqa: E402  (the scale scripts' RESP client)
+from host import cpu_ns, free_port  # noqa: E402
 
 MAXMEMORY = 64 * 1024 * 1024
 SETTINGS = ["--maxmemory", "64mb", "--maxmemory-samples", "5", "--lfu-log-factor", "10",
@@ -62,17 +62,6 @@ PREFILL = 400_000
 # Fill: 1,000,000 SETs of 1000 bytes over a key space far larger than that.
 FILL_SETS = 1_000_000
 FILL_SIZE = 1000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cpu_ns(pid: int) -> int:
-    with open(f"/proc/{pid}/schedstat") as f:
-        return int(f.read().split()[0])
 
 
 def vm_hwm(pid: int) -> int:

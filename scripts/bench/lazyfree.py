@@ -24,7 +24,6 @@ of R runs.
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scale"))
 from resp import Conn, ReplyError, encode  # noqa: E402
+from host import free_port  # noqa: E402
 
 BATCH = 1000
 OPS = ("del", "unlink", "flush", "evict")
@@ -65,12 +65,6 @@ def zset(f, n):
 
 
 TYPES = {"set": set_, "hash": hash_, "zset": zset}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def info(conn):

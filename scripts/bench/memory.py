@@ -10,11 +10,11 @@ per data set keeps one load's freed memory out of the next one's figure.
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+from host import free_port  # noqa: E402  (shared with the other bench scripts)
 
 N = 1_000_000
 
@@ -92,12 +92,6 @@ DATA = {
     "small_hashes": ("100,000 hashes of 10 fields", small_hashes),
     "stream": ("one stream of 1,000,000 3-field entries", stream),
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss(pid: int) -> int:

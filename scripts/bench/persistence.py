@@ -39,6 +39,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import memory  # noqa: E402  (the data-set generators are shared)
 from memory import resp  # noqa: E402
+from host import cpu_ns, free_port  # noqa: E402
 
 LARGE_N = 100_000
 WORDS = [b"alpha", b"bravo", b"charlie", b"delta", b"echo", b"foxtrot", b"golf", b"hotel",
@@ -78,17 +79,6 @@ DATA["large"] = ("4 collections of 100,000 ~300-byte items", large)
 # after the restart.
 KEYS = {"strings": memory.N, "list": 1, "hash": 1, "set": 1, "zset": 1,
         "small_hashes": 100_000, "stream": 1, "large": 4}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cpu_ns(pid: int) -> int:
-    with open(f"/proc/{pid}/schedstat") as f:
-        return int(f.read().split()[0])
 
 
 class Conn:

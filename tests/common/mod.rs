@@ -572,3 +572,29 @@ pub fn info_field(con: &mut redis::Connection, section: &str, name: &str) -> Str
         .unwrap_or_default()
         .to_string()
 }
+
+/// An INFO field that holds a number.
+pub fn info_int(con: &mut redis::Connection, section: &str, name: &str) -> i64 {
+    let v = info_field(con, section, name);
+    v.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("INFO {section} {name} is not a number: {v:?}"))
+}
+
+/// CONFIG SET of one directive, which must succeed.
+pub fn config_set(con: &mut redis::Connection, name: &str, value: &str) {
+    let () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg(name)
+        .arg(value)
+        .query(con)
+        .expect("CONFIG SET succeeds");
+}
+
+pub fn exists(con: &mut redis::Connection, key: &str) -> bool {
+    let n: i64 = redis::cmd("EXISTS")
+        .arg(key)
+        .query(con)
+        .expect("EXISTS answers");
+    n == 1
+}
