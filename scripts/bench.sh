@@ -9,10 +9,20 @@
 # /proc/PID/schedstat, the steadier figure on a shared machine) and the
 # ratios ferredis/redis.
 #
-# Usage: scripts/bench.sh [-t tests] [-P pipeline] [-c clients] [-n requests]
+# Usage: scripts/bench.sh                      (the full target table, below)
+#        scripts/bench.sh -T groups [-R rounds] [-s scale] [-o dir]
+#        scripts/bench.sh [-t tests] [-P pipeline] [-c clients] [-n requests]
 #                         [-d datasize] [-r keyspace] [-R rounds] [-M sets]
 #                         [-S subscribers] [-x command]... [-L workload]...
 #                         [-A fsync-policy] [-D sets] [-Z types] [-C policies]
+#   -T  the performance targets (all, or a list of default,pipelined,
+#       random keys,latency,connections,values,memory): each row with both
+#       servers' figures, the ratio, its target and whether it holds, then
+#       `min throughput ratio ..., memory ratio ..., targets met n/m`.
+#       Written to -o (default target/bench/) as targets.csv, rounds.csv,
+#       targets.txt and a targets.png chart (gnuplot, installed if
+#       missing); -s scales every request count. With no option at all
+#       the script runs `-T all`. See scripts/bench/targets.py
 #   -t  comma-separated redis-benchmark tests (default: $DEFAULT_TESTS below;
 #       -t '' with -x or -L runs only those)
 #   -x  also benchmark an arbitrary command, e.g. -x "XADD s * f v" (may be
@@ -70,6 +80,10 @@ aof=""
 disk=""
 lazyfree=""
 cache=""
+targets=""
+scale=1
+outdir=""
+[ $# -eq 0 ] && targets=all
 
 usage() {
     sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
@@ -77,7 +91,7 @@ usage() {
 }
 
 rounds_given=""
-while getopts "t:P:c:n:d:r:R:M:S:x:L:A:D:Z:C:h" opt; do
+while getopts "t:P:c:n:d:r:R:M:S:x:L:A:D:Z:C:T:s:o:h" opt; do
     case $opt in
         t) tests=$OPTARG ;;
         P) pipeline=$OPTARG ;;
@@ -94,6 +108,9 @@ while getopts "t:P:c:n:d:r:R:M:S:x:L:A:D:Z:C:h" opt; do
         D) disk=$OPTARG ;;
         Z) lazyfree=$OPTARG ;;
         C) cache=$OPTARG ;;
+        T) targets=$OPTARG ;;
+        s) scale=$OPTARG ;;
+        o) outdir=$OPTARG ;;
         h) usage 0 ;;
         *) usage 1 ;;
     esac
@@ -120,6 +137,20 @@ fi
 loadgen="${CARGO_TARGET_DIR:-$root/target}/release/loadgen"
 if [ ${#workloads[@]} -gt 0 ] || [ -n "$cache" ]; then
     (cd "$root" && cargo build --release --quiet -p loadgen)
+fi
+
+if [ -n "$targets" ]; then
+    # The chart is drawn by gnuplot: Debian's package, installed like Redis.
+    if ! command -v gnuplot >/dev/null && command -v apt-get >/dev/null; then
+        echo "Installing gnuplot-nox (for the chart)..." >&2
+        sudo=""
+        [ "$(id -u)" -ne 0 ] && sudo="sudo"
+        { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq gnuplot-nox >/dev/null; } ||
+            echo "gnuplot-nox could not be installed: no chart" >&2
+    fi
+    [ "$targets" = all ] && targets="default,pipelined,random keys,latency,connections,values,memory"
+    exec python3 "$root/scripts/bench/targets.py" --ferredis "$ferredis" --only "$targets" \
+        --rounds "$rounds" --scale "$scale" --out "${outdir:-${CARGO_TARGET_DIR:-$root/target}/bench}"
 fi
 
 if [ -n "$memory" ]; then

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from host import free_port  # noqa: E402  (shared with the other bench scripts)
+from host import Server, rss  # noqa: E402  (shared with the other bench scripts)
 
 N = 1_000_000
 
@@ -94,36 +94,17 @@ DATA = {
 }
 
 
-def rss(pid: int) -> int:
-    with open(f"/proc/{pid}/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def measure(argv, data_path: str, elements: int, work: str, port: int = 0) -> float:
-    port = port or free_port()
-    proc = subprocess.Popen(
-        argv + ["--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                "--dir", work, "--logfile", os.path.join(work, "server.log")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            ping = subprocess.run(["redis-cli", "-p", str(port), "PING"], capture_output=True, text=True)
-            if ping.stdout.strip() == "PONG":
-                break
-            time.sleep(0.1)
-        else:
-            raise SystemExit(f"{argv[0]} did not start")
-        before = rss(proc.pid)
+def measure(binary: str, data_path: str, elements: int, work: str, port: int = 0) -> float:
+    """Loads the data into a fresh server: RSS bytes it added per element."""
+    with Server(binary, work, port=port) as server:
+        before = rss(server.pid)
         with open(data_path, "rb") as data:
-            out = subprocess.run(["redis-cli", "-p", str(port), "--pipe"], stdin=data,
+            out = subprocess.run(["redis-cli", "-p", str(server.port), "--pipe"], stdin=data,
                                  capture_output=True, text=True)
         if "errors: 0" not in out.stdout:
-            raise SystemExit(f"loading into {argv[0]} failed: {out.stdout} {out.stderr}")
+            raise SystemExit(f"loading into {binary} failed: {out.stdout} {out.stderr}")
         time.sleep(0.2)
-        return (rss(proc.pid) - before) / elements
-    finally:
-        proc.terminate()
-        proc.wait()
+        return (rss(server.pid) - before) / elements
 
 
 def main() -> None:
@@ -141,8 +122,8 @@ def main() -> None:
             path = os.path.join(work, name + ".resp")
             with open(path, "wb") as f:
                 elements = gen(f)
-            r = measure([args.redis], path, elements, work, args.port)
-            fe = measure([args.ferredis], path, elements, work, args.port)
+            r = measure(args.redis, path, elements, work, args.port)
+            fe = measure(args.ferredis, path, elements, work, args.port)
             ratio = fe / r if r > 0 else 0.0
             worst = max(worst, ratio)
             print(f"{title:<40} {r:>13.1f} {fe:>16.1f} {ratio:>7.3f}", flush=True)
