@@ -11,6 +11,7 @@
 #
 # Usage: scripts/bench.sh                      (the full target table, below)
 #        scripts/bench.sh -T groups [-R rounds] [-s scale] [-o dir]
+#        scripts/bench.sh -K keys,connections [-R rounds]
 #        scripts/bench.sh [-t tests] [-P pipeline] [-c clients] [-n requests]
 #                         [-d datasize] [-r keyspace] [-R rounds] [-M sets]
 #                         [-S subscribers] [-x command]... [-L workload]...
@@ -23,6 +24,10 @@
 #       targets.txt and a targets.png chart (gnuplot, installed if
 #       missing); -s scales every request count. With no option at all
 #       the script runs `-T all`. See scripts/bench/targets.py
+#   -K  scaling instead (keys, connections or both): GET/SET throughput,
+#       CPU per request and RSS per key from 10^4 to 10^7 keys, and GET
+#       throughput and peak RSS from 1 to 10,000 connections, -R rounds
+#       (default 1 here); see scripts/bench/scaling.py
 #   -t  comma-separated redis-benchmark tests (default: $DEFAULT_TESTS below;
 #       -t '' with -x or -L runs only those)
 #   -x  also benchmark an arbitrary command, e.g. -x "XADD s * f v" (may be
@@ -81,6 +86,7 @@ disk=""
 lazyfree=""
 cache=""
 targets=""
+scaling=""
 scale=1
 outdir=""
 [ $# -eq 0 ] && targets=all
@@ -91,7 +97,7 @@ usage() {
 }
 
 rounds_given=""
-while getopts "t:P:c:n:d:r:R:M:S:x:L:A:D:Z:C:T:s:o:h" opt; do
+while getopts "t:P:c:n:d:r:R:M:S:x:L:A:D:Z:C:T:K:s:o:h" opt; do
     case $opt in
         t) tests=$OPTARG ;;
         P) pipeline=$OPTARG ;;
@@ -109,6 +115,7 @@ while getopts "t:P:c:n:d:r:R:M:S:x:L:A:D:Z:C:T:s:o:h" opt; do
         Z) lazyfree=$OPTARG ;;
         C) cache=$OPTARG ;;
         T) targets=$OPTARG ;;
+        K) scaling=$OPTARG ;;
         s) scale=$OPTARG ;;
         o) outdir=$OPTARG ;;
         h) usage 0 ;;
@@ -151,6 +158,11 @@ if [ -n "$targets" ]; then
     [ "$targets" = all ] && targets="default,pipelined,random keys,latency,connections,values,memory"
     exec python3 "$root/scripts/bench/targets.py" --ferredis "$ferredis" --only "$targets" \
         --rounds "$rounds" --scale "$scale" --out "${outdir:-${CARGO_TARGET_DIR:-$root/target}/bench}"
+fi
+
+if [ -n "$scaling" ]; then
+    [ -n "$rounds_given" ] || rounds=1
+    exec python3 "$root/scripts/bench/scaling.py" --ferredis "$ferredis" --only "$scaling" --rounds "$rounds"
 fi
 
 if [ -n "$memory" ]; then
