@@ -524,7 +524,10 @@ pub enum LookupError {
 /// statistics are kept under, so counting a call costs an index, not a
 /// hash.
 pub struct CommandTable {
-    by_name: HashMap<&'static str, (&'static Command, usize)>,
+    /// ahash rather than std's SipHash: names come from clients, but the
+    /// table is fixed at start-up, so no input can flood it, and the
+    /// lookup runs once per command.
+    by_name: HashMap<&'static [u8], (&'static Command, usize), ahash::RandomState>,
     by_id: Vec<Entry>,
     /// Ids of the top-level commands, in table order.
     top: Vec<usize>,
@@ -544,14 +547,14 @@ impl CommandTable {
     /// container's: container id + 1 + its index among the subcommands.
     pub fn new(families: &[&'static [Command]]) -> CommandTable {
         let mut table = CommandTable {
-            by_name: HashMap::new(),
+            by_name: HashMap::default(),
             by_id: Vec::new(),
             top: Vec::new(),
         };
         for family in families {
             for cmd in family.iter() {
                 let id = table.by_id.len();
-                table.by_name.insert(cmd.name, (cmd, id));
+                table.by_name.insert(cmd.name.as_bytes(), (cmd, id));
                 table.top.push(id);
                 table.by_id.push(Entry {
                     cmd,
@@ -582,8 +585,7 @@ impl CommandTable {
     fn get_with_id(&self, name: &[u8]) -> Option<(&'static Command, usize)> {
         let mut buf = [0u8; 32];
         let lower = crate::util::ascii_lower(name, &mut buf)?;
-        let name = std::str::from_utf8(lower).ok()?;
-        self.by_name.get(name).copied()
+        self.by_name.get(lower).copied()
     }
 
     /// Resolves a request: the command, or its subcommand when it is a
