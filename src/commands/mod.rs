@@ -236,6 +236,12 @@ pub struct Engine {
     undelivered: Vec<keyevents::Undelivered>,
     /// maxmemory's eviction: candidate pool, statistics, a run in progress.
     pub eviction: evict::Eviction,
+    /// When the command just run ended, in Unix µs: the next command of
+    /// the same pipelined batch starts then, which saves a clock read per
+    /// command (the clock was ~8% of a pipelined GET's CPU). The loop
+    /// clears it before each batch (`new_batch`), so a command never
+    /// starts at a time from before a read or a wait.
+    end_us: Option<i64>,
 }
 
 impl Engine {
@@ -310,11 +316,18 @@ impl Engine {
             key_event_mask: 0,
             undelivered: Vec::new(),
             eviction: evict::Eviction::default(),
+            end_us: None,
         };
         object::sync_access_policy(&mut engine);
         let shared_clock = engine.keyspace.access_policy().new_clock(now);
         crate::db::value::reset_shared_clocks(shared_clock);
         engine
+    }
+
+    /// The loop is about to run a freshly read batch of requests: the
+    /// next command reads the clock for its start.
+    pub fn new_batch(&mut self) {
+        self.end_us = None;
     }
 
     /// A new client's state, with the next client id.
@@ -442,7 +455,7 @@ impl Engine {
             }
         }
         self.stats.total_commands_processed += 1;
-        let start_us = crate::util::now_us();
+        let start_us = self.end_us.take().unwrap_or_else(crate::util::now_us);
         let errors_before = reply.error_count();
         let dirty_before = self.dirty;
         let mut ctx = Ctx {
@@ -463,7 +476,9 @@ impl Engine {
             return result;
         }
         let failed = result.is_err() || reply.error_count() > errors_before;
-        let us = crate::util::now_us() - start_us;
+        let end_us = crate::util::now_us();
+        self.end_us = Some(end_us);
+        let us = end_us - start_us;
         if let Some(s) = self.cmd_stats.get_mut(id) {
             s.record(us, failed);
         }

@@ -154,6 +154,7 @@ impl Server {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             }
+            self.engine.new_batch();
             for event in events.iter() {
                 match event.token() {
                     SIGNAL_TOKEN => self.handle_signals(),
@@ -449,6 +450,7 @@ impl Server {
     /// order (pipelining); replies accumulate in the reply buffer.
     fn process_input(&mut self, client: &mut Client, token: usize) {
         let (engine, mut view) = self.split(client.conn_info(), token);
+        engine.new_batch();
         // A blocked client's further requests wait until it is served.
         while !client.state.close_after_reply
             && engine.shutdown.is_none()
