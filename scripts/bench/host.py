@@ -21,6 +21,15 @@ def cpu_ns(pid: int) -> int:
         return int(f.read().split()[0])
 
 
+def user_sys_ns(pid: int) -> tuple:
+    """User and kernel CPU time in nanoseconds (/proc/PID/stat utime and
+    stime, in clock ticks): how much of a server's time is its own code."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    tick = 1e9 / os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) * tick, int(fields[12]) * tick
+
+
 def rss(pid: int) -> int:
     """Resident set size in bytes (/proc/PID/statm's second field)."""
     with open(f"/proc/{pid}/statm") as f:

@@ -35,7 +35,7 @@ import sys
 import tempfile
 
 import memory
-from host import Server, cpu_ns
+from host import Server, cpu_ns, user_sys_ns
 
 DEFAULT_TESTS = ["ping_inline", "ping_mbulk", "set", "get", "incr", "lpush", "rpush", "lpop", "rpop",
                  "sadd", "hset", "spop", "zadd", "zpopmin", "lrange_100", "lrange_300", "lrange_500",
@@ -75,16 +75,19 @@ def groups(scale):
 def bench(port, pid, run):
     """Runs redis-benchmark once: {rps, p50, p99, cpu} of the run's own row
     (the last one: an lrange test first prints the LPUSH that filled it)."""
-    before = cpu_ns(pid)
+    before, user0, sys0 = cpu_ns(pid), *user_sys_ns(pid)
     out = subprocess.run(["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "--csv", *run.flags],
                          capture_output=True, text=True)
     spent = cpu_ns(pid) - before
+    user1, sys1 = user_sys_ns(pid)
     rows = list(csv.DictReader(out.stdout.splitlines()))
     if out.returncode != 0 or not rows:
         raise SystemExit(f"redis-benchmark {' '.join(run.flags)} failed: {out.stderr.strip()}")
     last = rows[-1]
+    requests = run.requests * len(rows)
     return {"rps": float(last["rps"]), "p50": float(last["p50_latency_ms"]),
-            "p99": float(last["p99_latency_ms"]), "cpu": spent / (run.requests * len(rows))}
+            "p99": float(last["p99_latency_ms"]), "cpu": spent / requests,
+            "user": (user1 - user0) / requests, "sys": (sys1 - sys0) / requests}
 
 
 def memory_rounds(ferredis, rounds, work):
@@ -240,7 +243,8 @@ def main():
                             got = bench(server.port, server.pid, run)
                             results[server_name][run.label].append(got)
                             raw.append([name, run.label, server_name, round_no, got["rps"], got["p50"],
-                                        got["p99"], f"{got['cpu']:.1f}"])
+                                        got["p99"], f"{got['cpu']:.1f}", f"{got['user']:.0f}",
+                                        f"{got['sys']:.0f}"])
             group_rows = check_rows(name, runs, results)
             rows += group_rows
             for row in group_rows:
@@ -249,7 +253,7 @@ def main():
             print("  memory: 1,000,000 keys per server per round", file=sys.stderr, flush=True)
             mem = memory_rounds(args.ferredis, args.rounds, work)
             for server_name, values in mem.items():
-                raw += [["memory", "1M keys", server_name, i + 1, "", "", "", "", f"{v:.1f}"]
+                raw += [["memory", "1M keys", server_name, i + 1, "", "", "", "", "", "", f"{v:.1f}"]
                         for i, v in enumerate(values)]
             row = ("memory", "1M keys key:NNNNNNNN", "RSS per key", "B/key", statistics.median(mem["redis"]),
                    statistics.median(mem["ferredis"]), 0.80, False)
@@ -263,7 +267,8 @@ def main():
         write_csv(rows, os.path.join(args.out, "targets.csv"))
         with open(os.path.join(args.out, "rounds.csv"), "w", newline="") as f:
             w = csv.writer(f)
-            w.writerow(["group", "row", "server", "round", "rps", "p50_ms", "p99_ms", "cpu_ns", "rss_per_key"])
+            w.writerow(["group", "row", "server", "round", "rps", "p50_ms", "p99_ms", "cpu_ns", "user_ns", "sys_ns",
+                        "rss_per_key"])
             w.writerows(raw)
         with open(os.path.join(args.out, "targets.txt"), "w") as f:
             f.write(f"redis:    {redis_version}\nferredis: {version}\nmachine:  {machine}\n")
