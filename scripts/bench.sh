@@ -22,8 +22,8 @@
 #       `min throughput ratio ..., memory ratio ..., targets met n/m`.
 #       Written to -o (default target/bench/) as targets.csv, rounds.csv,
 #       targets.txt and a targets.png chart (gnuplot, installed if
-#       missing); -s scales every request count. With no option at all
-#       the script runs `-T all`. See scripts/bench/targets.py
+#       missing); -s scales every request count. With no option other
+#       than -R, -s and -o the script runs `-T all`. See scripts/bench/targets.py
 #   -K  scaling instead (keys, connections or both): GET/SET throughput,
 #       CPU per request and RSS per key from 10^4 to 10^7 keys, and GET
 #       throughput and peak RSS from 1 to 10,000 connections, -R rounds
@@ -89,7 +89,8 @@ targets=""
 scaling=""
 scale=1
 outdir=""
-[ $# -eq 0 ] && targets=all
+# Set by every option that picks something else to run than the targets.
+custom=""
 
 usage() {
     sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
@@ -99,29 +100,32 @@ usage() {
 rounds_given=""
 while getopts "t:P:c:n:d:r:R:M:S:x:L:A:D:Z:C:T:K:s:o:h" opt; do
     case $opt in
-        t) tests=$OPTARG ;;
-        P) pipeline=$OPTARG ;;
-        c) clients=$OPTARG ;;
-        n) requests=$OPTARG; requests_given=1 ;;
-        d) datasize=$OPTARG ;;
-        r) keyspace=$OPTARG ;;
+        t) custom=1; tests=$OPTARG ;;
+        P) custom=1; pipeline=$OPTARG ;;
+        c) custom=1; clients=$OPTARG ;;
+        n) custom=1; requests=$OPTARG; requests_given=1 ;;
+        d) custom=1; datasize=$OPTARG ;;
+        r) custom=1; keyspace=$OPTARG ;;
         R) rounds=$OPTARG rounds_given=1 ;;
-        M) memory=$OPTARG ;;
-        S) pubsub=$OPTARG ;;
-        x) commands+=("$OPTARG") ;;
-        L) workloads+=("$OPTARG") ;;
-        A) aof=$OPTARG ;;
-        D) disk=$OPTARG ;;
-        Z) lazyfree=$OPTARG ;;
-        C) cache=$OPTARG ;;
-        T) targets=$OPTARG ;;
-        K) scaling=$OPTARG ;;
+        M) custom=1; memory=$OPTARG ;;
+        S) custom=1; pubsub=$OPTARG ;;
+        x) custom=1; commands+=("$OPTARG") ;;
+        L) custom=1; workloads+=("$OPTARG") ;;
+        A) custom=1; aof=$OPTARG ;;
+        D) custom=1; disk=$OPTARG ;;
+        Z) custom=1; lazyfree=$OPTARG ;;
+        C) custom=1; cache=$OPTARG ;;
+        T) custom=1; targets=$OPTARG ;;
+        K) custom=1; scaling=$OPTARG ;;
         s) scale=$OPTARG ;;
         o) outdir=$OPTARG ;;
         h) usage 0 ;;
         *) usage 1 ;;
     esac
 done
+
+# Only -R, -s and -o given (or nothing): the full target table.
+[ -z "$custom" ] && [ -z "$targets" ] && targets=all
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 
