@@ -40,11 +40,10 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scale"))
 from resp import Conn, encode  # noqa: E402  (the scale scripts' RESP client)
-from host import cpu_ns, free_port  # noqa: E402
+from host import Server, cpu_ns, free_port, vm_hwm  # noqa: E402
 
 MAXMEMORY = 64 * 1024 * 1024
 SETTINGS = ["--maxmemory", "64mb", "--maxmemory-samples", "5", "--lfu-log-factor", "10",
@@ -64,51 +63,14 @@ FILL_SETS = 1_000_000
 FILL_SIZE = 1000
 
 
-def vm_hwm(pid: int) -> int:
-    """Peak RSS in bytes (VmHWM)."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
 def info(conn: Conn, section: str) -> dict:
     text = conn.call("INFO", section).decode()
     return dict(line.split(":", 1) for line in text.split("\r\n") if ":" in line)
 
 
-class Server:
-    """One fresh server process with the cache settings."""
-
-    def __init__(self, name, binary, port, work, policy):
-        self.name, self.port = name, port
-        self.dir = os.path.join(work, name)
-        os.makedirs(self.dir, exist_ok=True)
-        self.proc = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", self.dir, "--logfile", os.path.join(self.dir, "server.log"),
-             "--maxmemory-policy", policy, *SETTINGS],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(200):
-            try:
-                c = Conn(port, timeout=5)
-                if c.call("PING") == b"PONG":
-                    c.close()
-                    return
-                c.close()
-            except OSError:
-                pass
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        self.stop()
-        raise SystemExit(f"{name} did not start on port {port}")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait()
+def start(binary, port, work, policy):
+    """A fresh server with the cache settings."""
+    return Server(binary, work, "--maxmemory-policy", policy, *SETTINGS, port=port)
 
 
 class Sampler(threading.Thread):
@@ -158,7 +120,7 @@ def prefill_file(work: str, ttl: bool) -> str:
 
 
 def cache_run(args, name, binary, port, work, policy, round_no):
-    server = Server(name, binary, port, work, policy)
+    server = start(binary, port, work, policy)
     try:
         # noeviction refuses the SETs past the limit: errors are expected.
         with open(prefill_file(work, policy.startswith("volatile-")), "rb") as data:
@@ -197,7 +159,7 @@ def cache_run(args, name, binary, port, work, policy, round_no):
 
 
 def fill_run(args, name, binary, port, work):
-    server = Server(name, binary, port, work, "allkeys-lru")
+    server = start(binary, port, work, "allkeys-lru")
     try:
         sampler = Sampler(port)
         sampler.start()

@@ -36,6 +36,15 @@ def rss(pid: int) -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def vm_hwm(pid: int) -> int:
+    """Peak RSS in bytes (/proc/PID/status VmHWM)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def pong(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=5) as s:

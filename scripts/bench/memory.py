@@ -97,14 +97,20 @@ DATA = {
 def measure(binary: str, data_path: str, elements: int, work: str, port: int = 0) -> float:
     """Loads the data into a fresh server: RSS bytes it added per element."""
     with Server(binary, work, port=port) as server:
-        before = rss(server.pid)
-        with open(data_path, "rb") as data:
-            out = subprocess.run(["redis-cli", "-p", str(server.port), "--pipe"], stdin=data,
-                                 capture_output=True, text=True)
-        if "errors: 0" not in out.stdout:
-            raise SystemExit(f"loading into {binary} failed: {out.stdout} {out.stderr}")
-        time.sleep(0.2)
-        return (rss(server.pid) - before) / elements
+        return load(server, data_path) / elements
+
+
+def load(server: Server, data_path: str) -> int:
+    """Pipes a file of commands into a running server with redis-cli
+    --pipe: the RSS it added, in bytes."""
+    before = rss(server.pid)
+    with open(data_path, "rb") as data:
+        out = subprocess.run(["redis-cli", "-p", str(server.port), "--pipe"], stdin=data,
+                             capture_output=True, text=True)
+    if "errors: 0" not in out.stdout:
+        raise SystemExit(f"loading into port {server.port} failed: {out.stdout} {out.stderr}")
+    time.sleep(0.2)
+    return rss(server.pid) - before
 
 
 def main() -> None:

@@ -22,10 +22,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-from host import Server, cpu_ns, rss
-from memory import resp
+from host import Server, cpu_ns, rss, vm_hwm
+from memory import load, resp
 
 CONNECTIONS = [1, 10, 100, 1000, 10000]
 
@@ -53,25 +52,10 @@ def benchmark(server, *flags):
 
 def keys_step(binary, path, keys, work):
     with Server(binary, work) as server:
-        before = rss(server.pid)
-        with open(path, "rb") as data:
-            out = subprocess.run(["redis-cli", "-p", str(server.port), "--pipe"], stdin=data,
-                                 capture_output=True, text=True)
-        if "errors: 0" not in out.stdout:
-            raise SystemExit(f"loading into {binary} failed: {out.stdout} {out.stderr}")
-        time.sleep(0.2)
-        per_key = (rss(server.pid) - before) / keys
+        per_key = load(server, path) / keys
         get = benchmark(server, "-c", "50", "-n", "500000", "-r", str(keys), "-t", "get")
         set_ = benchmark(server, "-c", "50", "-n", "500000", "-r", str(keys), "-t", "set")
         return {"B/key": per_key, "GET": get[0], "GET ns": get[1], "SET": set_[0], "SET ns": set_[1]}
-
-
-def vm_hwm(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return 0
 
 
 def connections_step(binary, clients, work):
