@@ -236,12 +236,10 @@ pub struct Engine {
     undelivered: Vec<keyevents::Undelivered>,
     /// maxmemory's eviction: candidate pool, statistics, a run in progress.
     pub eviction: evict::Eviction,
-    /// When the command just run ended, in Unix µs: the next command of
-    /// the same pipelined batch starts then, which saves a clock read per
-    /// command (the clock was ~8% of a pipelined GET's CPU). The loop
-    /// clears it before each batch (`new_batch`), so a command never
-    /// starts at a time from before a read or a wait.
-    end_us: Option<i64>,
+    /// Times commands; a command of a pipelined batch starts when the
+    /// previous one ended. The loop starts a new batch after each read or
+    /// wait (`new_batch`).
+    clock: crate::util::clock::CommandClock,
 }
 
 impl Engine {
@@ -316,7 +314,7 @@ impl Engine {
             key_event_mask: 0,
             undelivered: Vec::new(),
             eviction: evict::Eviction::default(),
-            end_us: None,
+            clock: crate::util::clock::CommandClock::new(),
         };
         object::sync_access_policy(&mut engine);
         let shared_clock = engine.keyspace.access_policy().new_clock(now);
@@ -325,9 +323,9 @@ impl Engine {
     }
 
     /// The loop is about to run a freshly read batch of requests: the
-    /// next command reads the clock for its start.
+    /// next command reads the wall clock for its start.
     pub fn new_batch(&mut self) {
-        self.end_us = None;
+        self.clock.new_batch();
     }
 
     /// A new client's state, with the next client id.
@@ -455,7 +453,7 @@ impl Engine {
             }
         }
         self.stats.total_commands_processed += 1;
-        let start_us = self.end_us.take().unwrap_or_else(crate::util::now_us);
+        let start = self.clock.start();
         let errors_before = reply.error_count();
         let dirty_before = self.dirty;
         let mut ctx = Ctx {
@@ -463,7 +461,7 @@ impl Engine {
             client,
             reply,
             clients,
-            now_ms: start_us / 1000,
+            now_ms: start.unix_us / 1000,
         };
         let result = (cmd.handler)(&mut ctx, args);
         // A command that blocked has done nothing yet; EXEC's commands
@@ -473,12 +471,11 @@ impl Engine {
         if client.blocked.is_some() {
             // Counted once, when the blocked client is finally served.
             self.stats.total_commands_processed -= 1;
+            self.clock.new_batch();
             return result;
         }
         let failed = result.is_err() || reply.error_count() > errors_before;
-        let end_us = crate::util::now_us();
-        self.end_us = Some(end_us);
-        let us = end_us - start_us;
+        let us = self.clock.finish(start);
         if let Some(s) = self.cmd_stats.get_mut(id) {
             s.record(us, failed);
         }

@@ -1,6 +1,7 @@
 //! Small helpers shared by every layer: Redis's number parsing and printing
 //! rules, the glob matcher, and the clock.
 
+pub mod clock;
 pub mod collate;
 pub mod float;
 pub mod glob;
