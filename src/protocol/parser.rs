@@ -105,6 +105,32 @@ fn find_lf(buf: &[u8]) -> Option<usize> {
         .filter(|&i| buf[i] == b'\n')
 }
 
+/// The usual header line, a prefix byte then 1 to 18 digits without a
+/// leading zero, then `\r` and one more byte, read in one pass: the number
+/// and the length of the line. Anything else (a sign, a leading zero, a
+/// line not yet complete) gives `None` and goes the general way
+/// (`find_cr` then `parse_i64`), which reads what this accepts the same.
+#[inline]
+fn quick_header(buf: &[u8]) -> Option<(usize, usize)> {
+    match buf.get(1..4)? {
+        [b'0', b'\r', _] => return Some((0, 4)),
+        [b'1'..=b'9', ..] => {}
+        _ => return None,
+    }
+    let mut n = 0usize;
+    let mut i = 1;
+    // At most 18 digits, so the number cannot overflow.
+    while i < 20 {
+        match buf.get(i)? {
+            &b @ b'0'..=b'9' if i < 19 => n = n * 10 + usize::from(b - b'0'),
+            b'\r' if i + 2 <= buf.len() => return Some((n, i + 2)),
+            _ => return None,
+        }
+        i += 1;
+    }
+    None
+}
+
 impl Parser {
     pub fn new() -> Parser {
         Parser::default()
@@ -202,6 +228,13 @@ impl Parser {
     /// The `*<count>\r\n` line. `None`: incomplete; `Some(0)`: an empty or
     /// null request to skip.
     fn parse_multibulk_header(&mut self, buf: &mut BytesMut) -> Result<Option<usize>, ParseError> {
+        if let Some((count, line)) = quick_header(buf)
+            && count <= MAX_MULTIBULK as usize
+            && !(self.auth_required && count > UNAUTH_MAX_MULTIBULK)
+        {
+            buf.advance(line);
+            return Ok(Some(count));
+        }
         let Some(cr) = find_cr(buf) else {
             if buf.len() > INLINE_MAX {
                 return Err(ParseError::TooBigMultibulkCount);
@@ -236,30 +269,46 @@ impl Parser {
         else {
             return Ok(false);
         };
+        // The two bytes after a bulk's data are skipped unread, as Redis
+        // does; they are skipped together with the next header.
+        let mut skip = 0;
         while remaining > 0 {
             let len = match bulk {
                 Some(len) => len,
                 None => {
-                    let Some(cr) = find_cr(buf) else {
-                        if buf.len() > INLINE_MAX {
-                            return Err(ParseError::TooBigBulkCount);
-                        }
-                        break;
+                    let quick = match buf.get(skip) {
+                        Some(b'$') => quick_header(&buf[skip..]),
+                        _ => None,
                     };
-                    if cr + 2 > buf.len() {
-                        break;
-                    }
-                    if buf[0] != b'$' {
-                        return Err(ParseError::ExpectedDollar(buf[0]));
-                    }
-                    let len = match parse_i64(&buf[1..cr]) {
+                    let (parsed, line) = match quick {
+                        Some((n, line)) => (i64::try_from(n).ok(), line),
+                        None => {
+                            buf.advance(skip);
+                            skip = 0;
+                            let Some(cr) = find_cr(buf) else {
+                                if buf.len() > INLINE_MAX {
+                                    return Err(ParseError::TooBigBulkCount);
+                                }
+                                break;
+                            };
+                            if cr + 2 > buf.len() {
+                                break;
+                            }
+                            if buf[0] != b'$' {
+                                return Err(ParseError::ExpectedDollar(buf[0]));
+                            }
+                            (parse_i64(&buf[1..cr]), cr + 2)
+                        }
+                    };
+                    let len = match parsed {
                         Some(n) if n >= 0 && n <= max_bulk_len => n as usize,
                         _ => return Err(ParseError::InvalidBulkLength),
                     };
                     if self.auth_required && len > UNAUTH_MAX_BULK {
                         return Err(ParseError::UnauthenticatedBulkLength);
                     }
-                    buf.advance(cr + 2);
+                    buf.advance(skip + line);
+                    skip = 0;
                     if len >= BIG_ARG && buf.len() <= len + 2 {
                         // Give the big bulk a buffer of its own, sized for
                         // it, so the argument owns its allocation.
@@ -283,13 +332,13 @@ impl Parser {
             } else {
                 buf.split_to(len).freeze()
             };
-            // The two bytes after the data are skipped unread, as Redis does.
-            buf.advance(2);
+            skip = 2;
             self.args_len += len;
             args.push(arg);
             bulk = None;
             remaining -= 1;
         }
+        buf.advance(skip);
         if remaining == 0 {
             self.state = State::Idle;
             return Ok(true);
@@ -443,6 +492,45 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn quick_headers_read_as_the_general_path_does() {
+        // Whatever the one-pass reader accepts, find_cr + parse_i64 must
+        // read the same way: same number, same line length.
+        let mut rng = fastrand::Rng::with_seed(7);
+        let alphabet = b"0123456789012345678901234567890-+\r\n\0x ";
+        let mut accepted = 0;
+        for round in 0..200_000 {
+            let len = rng.usize(1..24);
+            let mut buf = vec![b'$'];
+            buf.extend((0..len).map(|_| alphabet[rng.usize(..alphabet.len())]));
+            if round % 2 == 0 {
+                // Mostly well-formed lines, so both answers get compared.
+                let digits = rng.usize(1..21);
+                buf.truncate(1);
+                buf.extend((0..digits).map(|_| b'0' + rng.u8(0..10)));
+                buf.extend(b"\r\n");
+                buf.truncate(rng.usize(1..buf.len() + 1));
+            }
+            if let Some((n, line)) = quick_header(&buf) {
+                accepted += 1;
+                let cr = find_cr(&buf).expect("a line the quick reader took");
+                assert_eq!(line, cr + 2, "{buf:?}");
+                assert!(line <= buf.len());
+                assert_eq!(parse_i64(&buf[1..cr]), Some(n as i64), "{buf:?}");
+            }
+        }
+        assert!(accepted > 10_000, "{accepted}");
+        assert_eq!(quick_header(b"$0\r\n"), Some((0, 4)));
+        assert_eq!(quick_header(b"$0\r"), None);
+        assert_eq!(quick_header(b"$01\r\n"), None);
+        assert_eq!(
+            quick_header(b"$123456789012345678\r\n"),
+            Some((123456789012345678, 21))
+        );
+        assert_eq!(quick_header(b"$1234567890123456789\r\n"), None);
+        assert_eq!(quick_header(b"$\r\n"), None);
     }
 
     #[test]
