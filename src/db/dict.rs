@@ -468,26 +468,23 @@ impl<V> Dict<V> {
         };
         let (mut found, mut empty_run) = (0, 0);
         let mut i = rng.usize(..=mask);
+        // Stretches of buckets already walked (start, length): a jump or
+        // the wrap-around must not walk a chain twice.
+        let mut walked: Vec<(usize, usize)> = vec![(i, 0)];
+        let mut buckets_left = mask + 1;
         for _ in 0..count.saturating_mul(10) {
-            if found == count {
+            if buckets_left == 0 {
                 break;
             }
+            let mut empty = true;
             for t in tables {
                 // The smaller table while rehashing has no bucket `i`.
                 let Some(bucket) = t.buckets.get(i) else {
                     continue;
                 };
                 let mut e = bucket.as_deref();
-                if e.is_none() {
-                    // A long empty stretch: jump elsewhere, as Redis does.
-                    empty_run += 1;
-                    if empty_run >= 5 && empty_run > count {
-                        i = rng.usize(..=mask);
-                        empty_run = 0;
-                    }
-                }
                 while let Some(entry) = e {
-                    empty_run = 0;
+                    empty = false;
                     f(&entry.key, &entry.value);
                     found += 1;
                     if found == count {
@@ -496,7 +493,35 @@ impl<V> Dict<V> {
                     e = entry.next.as_deref();
                 }
             }
-            i = (i + 1) & mask;
+            buckets_left -= 1;
+            if let Some(last) = walked.last_mut() {
+                last.1 += 1;
+            }
+            empty_run = if empty { empty_run + 1 } else { 0 };
+            let mut next = (i + 1) & mask;
+            if empty_run >= 5 && empty_run > count {
+                // A long empty stretch: jump elsewhere, as Redis does.
+                next = rng.usize(..=mask);
+                empty_run = 0;
+            }
+            // Step over stretches already walked (each at most once, so
+            // this ends even when few buckets are left).
+            for _ in 0..walked.len() {
+                match walked
+                    .iter()
+                    .find(|&&(s, len)| next.wrapping_sub(s) & mask < len)
+                {
+                    Some(&(s, len)) => next = (s + len) & mask,
+                    None => break,
+                }
+            }
+            let continues = walked
+                .last()
+                .is_some_and(|&(s, len)| (s + len) & mask == next);
+            if !continues {
+                walked.push((next, 0));
+            }
+            i = next;
         }
         found
     }
