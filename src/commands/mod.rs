@@ -617,10 +617,16 @@ pub fn text(arg: &[u8]) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
-    /// A scratch directory for the snapshots engine tests write, so none
-    /// lands in the working directory.
+    /// A scratch directory for the snapshots an engine test writes, so none
+    /// lands in the working directory. One per engine: tests run in
+    /// parallel, and two saves in one directory would share
+    /// `temp-<pid>.rdb`.
     pub(crate) fn test_data_dir() -> std::path::PathBuf {
-        let d = std::env::temp_dir().join(format!("ferredis-unit-{}", std::process::id()));
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let d = std::env::temp_dir()
+            .join(format!("ferredis-unit-{}", std::process::id()))
+            .join(n.to_string());
         let _ = std::fs::create_dir_all(&d);
         d
     }
