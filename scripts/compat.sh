@@ -22,6 +22,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 work="$root/target/compat"
+# Where cargo puts the binaries (CARGO_TARGET_DIR moves them).
+release="${CARGO_TARGET_DIR:-$root/target}/release"
 mkdir -p "$work"
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
@@ -64,7 +66,7 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
 redis_pid=$!
 ferredis_port=$(free_port)
 mkdir -p "$work/ferredis"
-"$root/target/release/ferredis" --port "$ferredis_port" --bind 127.0.0.1 --save '' --appendonly no \
+"$release/ferredis" --port "$ferredis_port" --bind 127.0.0.1 --save '' --appendonly no \
     --dir "$work/ferredis" --logfile "$work/ferredis.log" &
 ferredis_pid=$!
 trap 'kill "$redis_pid" "$ferredis_pid" 2>/dev/null || true' EXIT
@@ -73,12 +75,12 @@ wait_ready "$ferredis_port"
 echo "redis on $redis_port (pid $redis_pid), ferredis on $ferredis_port (pid $ferredis_pid)"
 
 step "difftest: replies compared with Redis (RESP2)"
-"$root/target/release/difftest" --redis "127.0.0.1:$redis_port" --ferredis "127.0.0.1:$ferredis_port" \
+"$release/difftest" --redis "127.0.0.1:$redis_port" --ferredis "127.0.0.1:$ferredis_port" \
     --seeds "${COMPAT_SEEDS:-1,2,3}" --random-seed --count "${COMPAT_COUNT:-7000}" \
     --allowlist "$root/scripts/compat-allowlist.txt"
 
 step "difftest: the same over RESP3 (HELLO 3), fewer commands"
-"$root/target/release/difftest" --redis "127.0.0.1:$redis_port" --ferredis "127.0.0.1:$ferredis_port" \
+"$release/difftest" --redis "127.0.0.1:$redis_port" --ferredis "127.0.0.1:$ferredis_port" \
     --seeds 11 --random-seed --count "${COMPAT_COUNT_RESP3:-2000}" --protocol 3 \
     --allowlist "$root/scripts/compat-allowlist.txt"
 
@@ -96,15 +98,15 @@ export REDIS_URL="redis://127.0.0.1:$ferredis_port/0"
 "$venv/bin/python" scripts/compat/fastapi_check.py
 
 step "RDB files both ways: ferredis loads Redis-made fixtures, Redis loads ferredis's saves"
-scripts/compat/rdb_roundtrip.sh
+FERREDIS_BIN="$release/ferredis" scripts/compat/rdb_roundtrip.sh
 step "AOF: what each command appends, compared with Redis's file"
-FERREDIS_BIN="$root/target/release/ferredis" python3 scripts/aof/propagation.py "$root/target/release/difftest"
+FERREDIS_BIN="$release/ferredis" python3 scripts/aof/propagation.py "$release/difftest"
 
 step "AOF: files written by Redis 7.0 and by ferredis load alike in both"
-FERREDIS_BIN="$root/target/release/ferredis" python3 scripts/aof/interop.py
+FERREDIS_BIN="$release/ferredis" python3 scripts/aof/interop.py
 
 step "AOF: acknowledged writes survive SIGKILL (always), losses under everysec, also with a BGSAVE or BGREWRITEAOF running"
-FERREDIS_BIN="$root/target/release/ferredis" python3 scripts/aof/crash.py
+FERREDIS_BIN="$release/ferredis" python3 scripts/aof/crash.py
 
 step "Checking ferredis is still up and stopping both servers"
 redis-cli -h 127.0.0.1 -p "$ferredis_port" PING | grep -q PONG
