@@ -597,15 +597,6 @@ impl Server {
     }
 }
 
-/// Gives the arguments of a half-received command buffers of their own.
-/// They are slices of the query buffer, and while any is alive the buffer
-/// cannot be reused in place: the next read would move the buffer to a
-/// fresh allocation, and under a pipelined load (redis-cli --pipe) that
-/// happens on most reads, leaving holes between the values stored
-/// meanwhile. Copying the few small arguments is far cheaper. Arguments
-/// copied on an earlier read (unique already) and big ones, which own
-/// their allocation, are left alone, so a command spanning many reads is
-/// copied once.
 /// Reads up to `want` bytes onto the end of `buf` without zero-filling
 /// them first. A big bulk arrives in many reads, and clearing what was
 /// still missing before each one cost more than the reads themselves for
@@ -626,6 +617,15 @@ fn read_into_spare(
     Ok(n)
 }
 
+/// Gives the arguments of a half-received command buffers of their own.
+/// They are slices of the query buffer, and while any is alive the buffer
+/// cannot be reused in place: the next read would move the buffer to a
+/// fresh allocation, and under a pipelined load (redis-cli --pipe) that
+/// happens on most reads, leaving holes between the values stored
+/// meanwhile. Copying the few small arguments is far cheaper. Arguments
+/// copied on an earlier read (unique already) and big ones, which own
+/// their allocation, are left alone, so a command spanning many reads is
+/// copied once.
 fn unpin_partial_args(args: &mut [bytes::Bytes]) {
     for arg in args.iter_mut() {
         if arg.len() < crate::protocol::parser::BIG_ARG && !arg.is_unique() {

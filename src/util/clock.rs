@@ -2,10 +2,10 @@
 //!
 //! Every command's duration feeds INFO commandstats and the latency
 //! histograms, and every command needs the current time for expiry. Redis
-//! 7.0 times commands with a TSC-based monotonic clock (`getMonotonicUs`)
-//! because a system-clock read costs ~50 ns, a large share of a pipelined
-//! GET. ferredis does the same through `quanta`, which calibrates the TSC
-//! and falls back to the OS clock where the TSC is not usable.
+//! 7.0 times commands with a TSC-based monotonic clock (`getMonotonicUs`).
+//! A system-clock read costs ~50 ns on a VM, a large share of a pipelined
+//! GET, so ferredis does the same through `quanta`, which calibrates the
+//! TSC and falls back to the OS clock where the TSC is not usable.
 //!
 //! The wall clock is read once per batch of requests; a command's Unix
 //! time is that reading plus the TSC time elapsed since, and a command
