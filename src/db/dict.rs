@@ -469,8 +469,11 @@ impl<V> Dict<V> {
         let (mut found, mut empty_run) = (0, 0);
         let mut i = rng.usize(..=mask);
         // Stretches of buckets already walked (start, length): a jump or
-        // the wrap-around must not walk a chain twice.
-        let mut walked: Vec<(usize, usize)> = vec![(i, 0)];
+        // the wrap-around must not walk a chain twice. A fixed array, as
+        // this runs for every eviction; a sample that would need more
+        // stretches than it holds ends early.
+        let mut stretches = [(i, 0usize); 32];
+        let mut n_stretches = 1;
         let mut buckets_left = mask + 1;
         for _ in 0..count.saturating_mul(10) {
             if buckets_left == 0 {
@@ -494,6 +497,7 @@ impl<V> Dict<V> {
                 }
             }
             buckets_left -= 1;
+            let walked = &mut stretches[..n_stretches];
             if let Some(last) = walked.last_mut() {
                 last.1 += 1;
             }
@@ -519,7 +523,11 @@ impl<V> Dict<V> {
                 .last()
                 .is_some_and(|&(s, len)| (s + len) & mask == next);
             if !continues {
-                walked.push((next, 0));
+                let Some(slot) = stretches.get_mut(n_stretches) else {
+                    break;
+                };
+                *slot = (next, 0);
+                n_stretches += 1;
             }
             i = next;
         }
